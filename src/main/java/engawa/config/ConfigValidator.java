@@ -1,0 +1,120 @@
+package engawa.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Checks that span sections: names that refer to other entries, hosts owned twice, files that must exist. */
+final class ConfigValidator {
+
+    private ConfigValidator() {
+    }
+
+    static void validate(EngawaConfig c, Problems p) {
+        checkAdmin(c, p);
+        checkCertificates(c, p);
+        checkSites(c, p);
+        checkZones(c, p);
+        if (c.tunnels() != null && c.tunnels().tls() != null && !c.certificates().containsKey(c.tunnels().tls())) {
+            p.error("tunnels.tls", "no certificate named \"" + c.tunnels().tls() + "\"");
+        }
+    }
+
+    private static void checkAdmin(EngawaConfig c, Problems p) {
+        BindAddress admin = c.listen().admin();
+        if (admin != null && c.admin().tokens().isEmpty() && !admin.loopback()) {
+            p.error("listen.admin", "the admin listener is on " + admin
+                    + " with no admin.tokens: bind it to loopback (127.0.0.1:PORT) or add a token");
+        }
+    }
+
+    private static void checkCertificates(EngawaConfig c, Problems p) {
+        c.certificates().forEach((name, cert) -> {
+            if (!cert.issued()) {
+                requireFile(p, "certificates." + name + ".cert_file", cert.certFile());
+                requireFile(p, "certificates." + name + ".key_file", cert.keyFile());
+            }
+        });
+    }
+
+    private static void requireFile(Problems p, String path, Path file) {
+        if (file != null && !Files.isRegularFile(file)) {
+            p.error(path, "file " + file + " does not exist");
+        }
+    }
+
+    private static void checkSites(EngawaConfig c, Problems p) {
+        Map<String, String> owner = new HashMap<>();
+        c.sites().forEach((siteName, site) -> {
+            String at = "sites." + siteName;
+            if (site.tls() != null && !c.certificates().containsKey(site.tls())) {
+                p.error(at + ".tls", "no certificate named \"" + site.tls() + "\"");
+            }
+            for (int i = 0; i < site.hosts().size(); i++) {
+                String host = site.hosts().get(i);
+                String other = owner.putIfAbsent(host, siteName);
+                if (other != null) {
+                    p.error(at + ".hosts[" + i + "]", "host \"" + host + "\" belongs to site \"" + other
+                            + "\" too; a host belongs to at most one site");
+                }
+            }
+            List<RouteConfig> routes = site.routes();
+            for (RouteConfig r : routes) {
+                checkRoute(c, p, at + ".routes[" + r.index() + "]", r);
+            }
+        });
+    }
+
+    private static void checkRoute(EngawaConfig c, Problems p, String at, RouteConfig r) {
+        switch (r.handler()) {
+            case RouteConfig.Proxy proxy -> {
+                UpstreamConfig u = c.upstreams().get(proxy.upstream());
+                if (u == null) {
+                    p.error(at + ".proxy", "no upstream named \"" + proxy.upstream() + "\"");
+                } else if (u.protocol() != UpstreamConfig.Protocol.HTTP) {
+                    p.error(at + ".proxy", "upstream \"" + proxy.upstream() + "\" speaks fastcgi; use fastcgi: {upstream: "
+                            + proxy.upstream() + "}");
+                }
+            }
+            case RouteConfig.FastCgi fcgi -> {
+                UpstreamConfig u = c.upstreams().get(fcgi.upstream());
+                if (u == null) {
+                    p.error(at + ".fastcgi.upstream", "no upstream named \"" + fcgi.upstream() + "\"");
+                } else if (u.protocol() != UpstreamConfig.Protocol.FASTCGI) {
+                    p.error(at + ".fastcgi.upstream", "upstream \"" + fcgi.upstream() + "\" is not protocol: fastcgi");
+                }
+                if (fcgi.root() != null && !Files.isDirectory(fcgi.root())) {
+                    p.warning(at + ".fastcgi.root", "folder " + fcgi.root() + " does not exist (yet)");
+                }
+            }
+            case RouteConfig.Static st -> {
+                if (st.root() != null && !Files.isDirectory(st.root())) {
+                    p.warning(at + ".static.root", "folder " + st.root() + " does not exist (yet): requests get 404 until it does");
+                }
+            }
+            case RouteConfig.Redirect red -> {
+                if (red.to() != null && !red.to().startsWith("/") && !red.to().matches("https?://.+")) {
+                    p.error(at + ".redirect.to", "\"" + red.to() + "\" is not an http(s) URL or an absolute path");
+                }
+            }
+        }
+        if (r.access().usersFile() != null) {
+            requireFile(p, at + ".access.basic_auth.users_file", r.access().usersFile());
+        }
+    }
+
+    private static void checkZones(EngawaConfig c, Problems p) {
+        c.zones().forEach((zoneName, zone) -> {
+            for (ZoneConfig.Record r : zone.records()) {
+                if ("ALIAS".equals(r.type()) && r.site() != null && !c.sites().containsKey(r.site())) {
+                    p.error(r.path() + ".site", "no site named \"" + r.site() + "\"");
+                }
+                if ("ALIAS".equals(r.type()) && c.edge().addresses().isEmpty()) {
+                    p.error(r.path(), "an ALIAS record answers with edge.addresses, and there are none");
+                }
+            }
+        });
+    }
+}

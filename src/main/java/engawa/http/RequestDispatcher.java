@@ -1,0 +1,339 @@
+package engawa.http;
+
+import engawa.snapshot.Snapshot;
+import engawa.snapshot.SnapshotHolder;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of an HTTP connection: turns each decoded request into an {@link HttpExchange}, picks
+ * the site by Host and the route by path from the snapshot current at that moment, and hands the exchange
+ * to the route's handler chain.
+ *
+ * <p>One exchange at a time per connection: pipelined requests wait in order until the response before
+ * them is complete, so responses leave in request order. Runs on the connection's event loop.
+ */
+public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
+
+    private final SnapshotHolder snapshots;
+    private final ExchangeObserver observer;
+    private final boolean secure;
+    private final boolean zeroCopy;
+    private final int httpsPort;
+    private final HttpConnections connections;
+
+    private ChannelHandlerContext ctx;
+    private HttpExchange active;
+    private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
+    private boolean draining;
+
+    /**
+     * @param httpsPort the port an http-to-https redirect names (443 is left out of the URL); 0 if none
+     */
+    public RequestDispatcher(SnapshotHolder snapshots, ExchangeObserver observer, boolean secure, boolean zeroCopy, int httpsPort,
+                             HttpConnections connections) {
+        this.connections = connections;
+        this.snapshots = snapshots;
+        this.observer = observer;
+        this.secure = secure;
+        this.zeroCopy = zeroCopy;
+        this.httpsPort = httpsPort;
+    }
+
+    boolean zeroCopy() {
+        return zeroCopy;
+    }
+
+    /** True once shutdown began: responses then say Connection: close. */
+    boolean draining() {
+        return connections.draining();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == HttpConnections.DRAIN) {
+            if (active == null && pending.isEmpty()) {
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest || !pending.isEmpty()) {
+            if (active != null || !pending.isEmpty()) {
+                pending.add(msg);
+                ctx.channel().config().setAutoRead(false);
+                return;
+            }
+            begin((HttpRequest) msg);
+        } else if (msg instanceof HttpContent content) {
+            if (active != null && !active.requestComplete()) {
+                countBody(active, content);
+                active.content(content);
+                if (active.requestComplete() && active.responseComplete()) {
+                    finish(active);
+                }
+            } else {
+                content.release();
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void begin(HttpRequest request) {
+        boolean complete = request instanceof LastHttpContent;
+        if (request.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(request);
+            rejectUnparsable(request.decoderResult().cause());
+            return;
+        }
+        Snapshot snapshot = snapshots.get();
+        RequestPath path;
+        try {
+            path = RequestPath.parse(request.uri());
+        } catch (RequestPath.InvalidPathException e) {
+            ReferenceCountUtil.release(request);
+            ErrorResponses.sendAndClose(ctx, 400, e.getMessage());
+            return;
+        }
+        HttpExchange ex = new HttpExchange(ctx, this, request, path, snapshot, clientAddress(), secure, complete && !(request instanceof FullHttpRequest full && full.content().isReadable()));
+        active = ex;
+        if (request instanceof FullHttpRequest full) {
+            // HTTP/2 streams may arrive as one full request; present its body like any other.
+            if (full.content().isReadable()) {
+                ex.content(new DefaultLastHttpContent(full.content().retain(), full.trailingHeaders()));
+            }
+            full.release();
+        }
+        String host = host(request);
+        if (host == null) {
+            ErrorResponses.send(ex, 400, "missing or repeated Host header", true);
+            return;
+        }
+        Site site = snapshot.http().site(host);
+        if (site == null) {
+            ex.sendError(404);
+            return;
+        }
+        if (!secure && site.redirectHttps() && httpsPort > 0) {
+            redirectToHttps(ex, host);
+            return;
+        }
+        Route route = site.route(path.path());
+        ex.route(site, route);
+        if (route == null) {
+            ex.sendError(404);
+            return;
+        }
+        long declared = HttpUtil.getContentLength(request, -1L);
+        if (declared > route.maxBody()) {
+            ErrorResponses.send(ex, 413, null, true);
+            return;
+        }
+        if (HttpUtil.is100ContinueExpected(request)) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+        try {
+            route.handler().handle(ex);
+        } catch (RuntimeException e) {
+            LOG.error("handler of {} {} failed on {} {}", site.name(), route.name(), request.method(), path.raw(), e);
+            if (!ex.responseStarted()) {
+                ex.sendError(500, true);
+            } else {
+                ex.abort();
+            }
+        }
+    }
+
+    private void countBody(HttpExchange ex, HttpContent content) {
+        if (ex.route() == null || ex.responseStarted()) {
+            return;
+        }
+        long seen = ex.countBody(content.content().readableBytes());
+        if (seen > ex.route().maxBody()) {
+            ErrorResponses.send(ex, 413, null, true);
+        }
+    }
+
+    private void rejectUnparsable(Throwable cause) {
+        int status = 400;
+        if (cause instanceof TooLongHttpLineException) {
+            status = 414;
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            status = 431;
+        } else if (cause instanceof TooLongFrameException) {
+            status = 413;
+        }
+        ErrorResponses.sendAndClose(ctx, status, null);
+    }
+
+    private void redirectToHttps(HttpExchange ex, String host) {
+        String name = HttpRouting.hostOnly(host);
+        String authority = httpsPort == 443 ? name : name + ":" + httpsPort;
+        FullHttpResponse r = ErrorResponses.build(308, null, true);
+        r.headers().set(HttpHeaderNames.LOCATION, "https://" + authority + ex.path().raw());
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        ex.writeAndFlush(r);
+    }
+
+    private static String host(HttpRequest request) {
+        String absolute = RequestPath.hostOfAbsolute(request.uri());
+        List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
+        if (hosts.size() > 1) {
+            return null;
+        }
+        if (absolute != null) {
+            return absolute;
+        }
+        if (hosts.isEmpty()) {
+            // HTTP/1.0 may leave Host out; it then reaches no site (404) rather than a 400.
+            return request.protocolVersion().equals(HttpVersion.HTTP_1_0) ? "" : null;
+        }
+        String h = hosts.get(0);
+        return h.isEmpty() || h.indexOf(' ') >= 0 || h.indexOf('/') >= 0 ? null : h;
+    }
+
+    private InetAddress clientAddress() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : InetAddress.getLoopbackAddress();
+    }
+
+    /** The last piece of the response was queued: move on to the next request once the body is in too. */
+    void responseComplete(HttpExchange ex) {
+        if (ex == active && ex.requestComplete()) {
+            finish(ex);
+        } else if (ex == active) {
+            // The body is still coming; it is read and dropped, then the exchange ends.
+            ex.releaseUnclaimed();
+            resumeReading();
+        }
+    }
+
+    /** The response was flushed to the socket (or failed): log and count it, release what it held. */
+    void responseWritten(HttpExchange ex, boolean success) {
+        ex.runCompletions();
+        observer.completed(ex, success);
+    }
+
+    void aborted(HttpExchange ex) {
+        if (ex == active) {
+            active = null;
+        }
+        ex.closed();
+        ex.runCompletions();
+        observer.completed(ex, false);
+    }
+
+    private void finish(HttpExchange ex) {
+        active = null;
+        ex.releaseUnclaimed();
+        if (!pending.isEmpty() && !draining) {
+            // Start the next pipelined request outside the handler that just finished writing.
+            draining = true;
+            ctx.executor().execute(this::drainPending);
+        } else if (pending.isEmpty()) {
+            resumeReading();
+        }
+    }
+
+    private void drainPending() {
+        draining = false;
+        Object msg;
+        while (active == null && (msg = pending.poll()) != null) {
+            if (!ctx.channel().isActive()) {
+                ReferenceCountUtil.release(msg);
+                continue;
+            }
+            if (msg instanceof HttpRequest request) {
+                begin(request);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+            // Body pieces of the request just begun follow it in the queue.
+            while (active != null && !active.requestComplete() && pending.peek() instanceof HttpContent c && !(c instanceof HttpRequest)) {
+                pending.poll();
+                countBody(active, c);
+                active.content(c);
+            }
+            if (active != null && active.requestComplete() && active.responseComplete()) {
+                finish(active);
+            }
+        }
+        if (pending.isEmpty()) {
+            resumeReading();
+        }
+    }
+
+    void resumeReading() {
+        if (ctx != null && !ctx.channel().config().isAutoRead() && pending.isEmpty()) {
+            ctx.channel().config().setAutoRead(true);
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (active != null) {
+            active.writabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        HttpExchange ex = active;
+        active = null;
+        if (ex != null && !ex.responseComplete()) {
+            ex.closed();
+            ex.runCompletions();
+            observer.completed(ex, false);
+        } else if (ex != null) {
+            ex.closed();
+        }
+        Object msg;
+        while ((msg = pending.poll()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof java.io.IOException) {
+            LOG.debug("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            LOG.warn("connection from {} failed", ctx.channel().remoteAddress(), cause);
+        }
+        ctx.close();
+    }
+}
