@@ -10,7 +10,10 @@ public record LogConfig(String access, Path accessFile, String format) {
 
     static LogConfig read(Node n) {
         n.keys("access", "format");
-        String access = n.get("access").text("stdout");
+        Node accessNode = n.get("access");
+        // YAML 1.1 reads a bare `off` as false; both mean no access log.
+        String access = accessNode.present() && accessNode.json().isBoolean() && !accessNode.json().booleanValue()
+                ? "off" : accessNode.text("stdout");
         Path file = null;
         if (!access.equals("stdout") && !access.equals("off")) {
             file = n.get("access").file();

@@ -126,4 +126,10 @@ class EngawaConfigTest {
         assertThatThrownBy(() -> ConfigDocument.parse("a: 1\na: 2\n", false, Path.of("/tmp"), "dup.yaml"))
                 .hasMessageContaining("Duplicate field 'a'");
     }
+
+    @Test
+    void aBareOffMeansNoAccessLog() {
+        assertThat(read("log: {access: off}").log().access()).isEqualTo("off");
+        assertThat(read("log: {access: logs/access.log, format: json}").log().accessFile()).isEqualTo(Path.of("/tmp/logs/access.log"));
+    }
 }

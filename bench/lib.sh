@@ -1,0 +1,74 @@
+# Shared helpers for bench/*.sh: sourced, not run. Measures a server process from /proc so that work per
+# request is known even when the load generator, not the server, is the bottleneck.
+
+bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CLK_TCK=$(getconf CLK_TCK)
+
+# CPU time (utime+stime, in clock ticks) of a process and all its threads.
+cpu_ticks() {
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+# CPU ticks of a process tree (nginx master + workers, say): the process and its direct children.
+cpu_ticks_tree() {
+  local total=0 pid
+  for pid in "$1" $(pgrep -P "$1" || true); do
+    total=$(( total + $(cpu_ticks "$pid" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
+
+# Resident memory in KiB of a process tree.
+rss_kib_tree() {
+  local total=0 pid kb
+  for pid in "$1" $(pgrep -P "$1" || true); do
+    kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+    total=$(( total + ${kb:-0} ))
+  done
+  echo "$total"
+}
+
+# Waits until something accepts TCP connections on 127.0.0.1:$1 (up to 30 s).
+wait_port() {
+  local i
+  for i in $(seq 1 300); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "bench: nothing listens on port $1" >&2
+  return 1
+}
+
+# Runs wrk pinned to core $WRK_CORE against a server PID and prints one line:
+#   rps p99_ms cpu_us_per_req requests
+# Args: server_pid url wrk-args...
+measure_wrk() {
+  local pid=$1 url=$2; shift 2
+  local before after out
+  before=$(cpu_ticks_tree "$pid")
+  out=$(taskset -c "${WRK_CORE:-0}" wrk --latency "$@" "$url" 2>&1)
+  after=$(cpu_ticks_tree "$pid")
+  local requests rps p99 errors
+  requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  rps=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
+  p99=$(echo "$out" | awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}')
+  errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
+  if [ -n "$errors" ]; then
+    echo "bench: wrk reported: $errors" >&2
+  fi
+  local cpu_us
+  cpu_us=$(awk -v t=$(( after - before )) -v hz="$CLK_TCK" -v n="${requests:-0}" 'BEGIN { if (n > 0) printf "%.2f", t / hz * 1e6 / n; else print "nan" }')
+  echo "${rps:-0} ${p99:-nan} $cpu_us ${requests:-0}"
+}
+
+# Ratio a/b with two decimals.
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "nan" }'
+}
+
+# The JDK the launcher would use.
+bench_java() {
+  . "$bench_root/bin/find-jdk"
+  engawa_find_jdk >/dev/null
+  echo "$JAVA_HOME/bin/java"
+}
