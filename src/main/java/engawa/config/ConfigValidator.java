@@ -90,8 +90,9 @@ final class ConfigValidator {
                 }
             }
             case RouteConfig.Static st -> {
-                if (st.root() != null && !Files.isDirectory(st.root())) {
-                    p.warning(at + ".static.root", "folder " + st.root() + " does not exist (yet): requests get 404 until it does");
+                // A root may also be a single file (a route such as /robots.txt).
+                if (st.root() != null && !Files.exists(st.root())) {
+                    p.warning(at + ".static.root", st.root() + " does not exist (yet): requests get 404 until it does");
                 }
             }
             case RouteConfig.Redirect red -> {

@@ -1,6 +1,7 @@
 package engawa.http;
 
 import engawa.config.RouteConfig;
+import engawa.http.statics.StaticFileHandler;
 import engawa.snapshot.CompileContext;
 
 /** Builds the handler a route config names. */
@@ -12,7 +13,7 @@ final class HandlerFactory {
     static HttpHandler create(CompileContext ctx, String at, RouteConfig rc) {
         return switch (rc.handler()) {
             case RouteConfig.Redirect r -> new RedirectHandler(r.to(), r.status());
-            case RouteConfig.Static s -> NotServed.handler(ctx, at + ".static", "static files");
+            case RouteConfig.Static s -> StaticFileHandler.create(ctx, at + ".static", rc.path(), s);
             case RouteConfig.Proxy p -> NotServed.handler(ctx, at + ".proxy", "the reverse proxy");
             case RouteConfig.FastCgi f -> NotServed.handler(ctx, at + ".fastcgi", "FastCGI");
         };

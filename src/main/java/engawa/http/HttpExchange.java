@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.stream.ChunkedInput;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -174,6 +175,8 @@ public final class HttpExchange {
             bytesSent += holder.content().readableBytes();
         } else if (msg instanceof FileRegion region) {
             bytesSent += region.count();
+        } else if (msg instanceof ChunkedInput<?> input && input.length() > 0) {
+            bytesSent += input.length();
         }
         if (msg instanceof LastHttpContent) {
             ChannelPromise promise = ctx.newPromise();

@@ -1,0 +1,179 @@
+package engawa.http.statics;
+
+import io.netty.util.AsciiString;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Asks the disk what a request path names under a static root, never leaving the root: every candidate's
+ * real path (symbolic links followed) must lie inside the root's real path, taken afresh each time (so
+ * a root that is itself a symbolic link, switched by a deploy, is followed). Only regular files are
+ * served; a FIFO or device is missing, since reading one would block the event loop.
+ *
+ * <p>Stateless and thread-safe. Runs on the event loop when {@link FileCache} misses or revalidates (a
+ * few stat calls, and one read of a small file), as nginx does without aio.
+ */
+final class FileResolver {
+    /** Stands for a real path outside the root (compared by identity). */
+    private static final Path OUTSIDE = Path.of("/");
+
+    private final Path root;
+    private final List<String> index;
+    private final List<String> precompressed;
+    private final int maxInMemory;
+
+    /**
+     * @param precompressed codings in preference order ({@code br}, {@code gzip}, {@code zstd})
+     * @param maxInMemory   files up to this size are read into memory; larger ones are sent from disk
+     */
+    FileResolver(Path root, List<String> index, List<String> precompressed, int maxInMemory) {
+        this.root = root.toAbsolutePath().normalize();
+        this.index = List.copyOf(index);
+        this.precompressed = List.copyOf(precompressed);
+        this.maxInMemory = maxInMemory;
+    }
+
+    /**
+     * Resolves {@code key}: empty for the root itself named without a slash, else {@code /} and the path
+     * below the root ({@code /}, {@code /css/app.css}, {@code /docs/}). Representations of {@code previous}
+     * that still describe the same file are reused, with the bytes they hold.
+     */
+    Lookup resolve(String key, Lookup previous, long now) {
+        Path rootReal;
+        try {
+            rootReal = root.toRealPath();
+        } catch (IOException e) {
+            return new Lookup.Missing(now);
+        }
+        boolean slash = key.endsWith("/");
+        Path candidate;
+        try {
+            candidate = key.length() <= 1 ? root : root.resolve(key.substring(1));
+        } catch (InvalidPathException e) {
+            // Not a name this file system (or the JVM's file name encoding) can hold.
+            return new Lookup.Missing(now);
+        }
+        Path real = confine(candidate, rootReal);
+        if (real == null) {
+            return new Lookup.Missing(now);
+        }
+        if (real == OUTSIDE) {
+            return new Lookup.Outside(now);
+        }
+        BasicFileAttributes attrs = attributes(real);
+        if (attrs == null) {
+            return new Lookup.Missing(now);
+        }
+        Lookup.Found old = previous instanceof Lookup.Found f ? f : null;
+        if (attrs.isDirectory()) {
+            if (!slash) {
+                return new Lookup.Directory(now);
+            }
+            for (String name : index) {
+                Path file = candidate.resolve(name);
+                Path fileReal = confine(file, rootReal);
+                if (fileReal == OUTSIDE) {
+                    return new Lookup.Outside(now);
+                }
+                BasicFileAttributes a = fileReal == null ? null : attributes(fileReal);
+                if (a != null && a.isRegularFile()) {
+                    return found(file, fileReal, a, rootReal, old, now);
+                }
+            }
+            return new Lookup.Missing(now);
+        }
+        if (!attrs.isRegularFile() || slash) {
+            return new Lookup.Missing(now);
+        }
+        return found(candidate, real, attrs, rootReal, old, now);
+    }
+
+    /** The real path of {@code p}: null when it does not exist, {@link #OUTSIDE} when it is outside the root. */
+    private static Path confine(Path p, Path rootReal) {
+        Path real;
+        try {
+            real = p.toRealPath();
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+        return real.startsWith(rootReal) ? real : OUTSIDE;
+    }
+
+    private static BasicFileAttributes attributes(Path real) {
+        try {
+            return Files.readAttributes(real, BasicFileAttributes.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private Lookup.Found found(Path requested, Path real, BasicFileAttributes attrs, Path rootReal, Lookup.Found old, long now) {
+        Representation identity = representation(null, real, attrs, old == null ? null : old.identity());
+        List<Representation> encoded = new ArrayList<>(precompressed.size());
+        for (String coding : precompressed) {
+            Path sibling = requested.resolveSibling(requested.getFileName() + extension(coding));
+            Path siblingReal = confine(sibling, rootReal);
+            if (siblingReal == null || siblingReal == OUTSIDE) {
+                continue;
+            }
+            BasicFileAttributes a = attributes(siblingReal);
+            if (a != null && a.isRegularFile()) {
+                encoded.add(representation(coding, siblingReal, a, old == null ? null : old.encoded(coding)));
+            }
+        }
+        AsciiString type = MediaTypes.of(requested.getFileName().toString());
+        return new Lookup.Found(type, identity, encoded.toArray(new Representation[0]), now);
+    }
+
+    static String extension(String coding) {
+        return switch (coding) {
+            case "br" -> ".br";
+            case "gzip" -> ".gz";
+            case "zstd" -> ".zst";
+            default -> throw new IllegalArgumentException("unknown coding " + coding);
+        };
+    }
+
+    private Representation representation(String coding, Path real, BasicFileAttributes attrs, Representation previous) {
+        long size = attrs.size();
+        long mtimeMicros = attrs.lastModifiedTime().to(TimeUnit.MICROSECONDS);
+        if (previous != null && previous.size() == size && previous.mtimeMicros() == mtimeMicros
+                && previous.path().equals(real)) {
+            return previous;
+        }
+        long mtimeMillis = attrs.lastModifiedTime().toMillis();
+        String tag = "\"" + Long.toHexString(mtimeMicros) + "-" + Long.toHexString(size)
+                + (coding == null ? "" : "-" + coding) + "\"";
+        ByteBuffer bytes = size > 0 && size <= maxInMemory ? read(real, (int) size) : null;
+        return new Representation(coding, coding == null ? null : AsciiString.cached(coding), real, size, mtimeMicros,
+                AsciiString.cached(tag), HttpDates.format(mtimeMillis), Math.floorDiv(mtimeMillis, 1000),
+                AsciiString.cached(Long.toString(size)), bytes);
+    }
+
+    /** The whole file in a read-only direct buffer, or null when it is not {@code size} bytes long any more. */
+    private static ByteBuffer read(Path real, int size) {
+        try (FileChannel ch = FileChannel.open(real, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocateDirect(size);
+            while (buf.hasRemaining()) {
+                if (ch.read(buf) < 0) {
+                    return null;
+                }
+            }
+            if (ch.size() != size) {
+                return null;
+            }
+            return buf.flip().asReadOnlyBuffer();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package engawa.http.statics;
+
+import io.netty.util.AsciiString;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * One file that can answer a request: the file itself, or a precompressed sibling ({@code app.css.br}).
+ * Header values are computed once, when the file is (re)resolved, so a request only copies them.
+ * Immutable and shared by every event loop.
+ *
+ * @param coding          the content coding ({@code br}, {@code gzip}, {@code zstd}), null for the file itself
+ * @param contentEncoding the Content-Encoding value, null for the file itself
+ * @param path            the file's real path (inside the root)
+ * @param size            its length in bytes
+ * @param mtimeMicros     its modification time, the other half of the ETag
+ * @param etag            strong, quoted: {@code "<mtime>-<size>[-<coding>]"} in hex
+ * @param lastModified    the Last-Modified value (IMF-fixdate)
+ * @param lastModifiedSeconds the same in seconds since the epoch, for date comparisons
+ * @param contentLength   {@code size} as a header value
+ * @param bytes           the whole file in a read-only direct buffer when small, else null (served from disk)
+ */
+record Representation(String coding, AsciiString contentEncoding, Path path, long size, long mtimeMicros,
+                      AsciiString etag, AsciiString lastModified, long lastModifiedSeconds, AsciiString contentLength,
+                      ByteBuffer bytes) {
+
+    /** Bytes this representation keeps in memory. */
+    int memoryWeight() {
+        return bytes == null ? 0 : bytes.capacity();
+    }
+}
