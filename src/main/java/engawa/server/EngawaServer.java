@@ -130,11 +130,20 @@ public final class EngawaServer implements AutoCloseable {
         return listeners.describe();
     }
 
+    /** A revision now served, and the warnings its document gave (a static root that does not exist yet). */
+    public record Applied(Revision revision, List<ConfigProblem> warnings) {
+    }
+
     /**
      * Validates, stores and serves a document as the next revision. Throws {@link ConfigException} with
      * every problem when it cannot be served; then nothing has changed.
      */
     public Revision apply(ConfigDocument document, String source) {
+        return applyDocument(document, source).revision();
+    }
+
+    /** {@link #apply}, telling the warnings too (the admin API returns them). */
+    public Applied applyDocument(ConfigDocument document, String source) {
         changes.lock();
         try {
             SnapshotCompiler.Compiled compiled = compiler.compile(document, 0);
@@ -147,7 +156,7 @@ public final class EngawaServer implements AutoCloseable {
                 throw e;
             }
             install(compiled.withRevision(revision.id()), prepared, revision);
-            return revision;
+            return new Applied(revision, compiled.warnings());
         } finally {
             changes.unlock();
         }

@@ -1,5 +1,7 @@
 package engawa.server;
 
+import engawa.admin.AdminListener;
+import engawa.admin.AdminRoutes;
 import engawa.config.BindAddress;
 import engawa.http.HttpConnections;
 import engawa.http.HttpListener;
@@ -31,6 +33,7 @@ final class ListenerFactories implements ListenerSet.Factory {
         return switch (role) {
             case "http" -> new HttpListener(role, address,
                     new HttpListenerContext(snapshots, services, httpConnections, null, () -> server.port("https")));
+            case "admin" -> new AdminListener(role, address, services, AdminRoutes.standard(server));
             default -> {
                 LOG.warn("listen.{} ({}): accepted, not served yet", role, address);
                 yield null;

@@ -1,6 +1,8 @@
 package engawa.snapshot;
 
+import engawa.admin.RequestMetrics;
 import engawa.http.ExchangeObserver;
+import engawa.log.AccessLog;
 import engawa.net.Transport;
 import engawa.store.Store;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -23,6 +25,7 @@ public final class Services implements AutoCloseable {
     private final Path dataDir;
     private final PrometheusMeterRegistry meters;
     private final ExecutorService blocking;
+    private final AccessLog accessLog;
     private volatile ExchangeObserver exchangeObserver = ExchangeObserver.NONE;
 
     private Services(Transport transport, EventLoopGroup workers, Store store, Path dataDir) {
@@ -32,6 +35,16 @@ public final class Services implements AutoCloseable {
         this.dataDir = dataDir;
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("engawa-blocking-", 0).factory());
+        if (workers != null) {
+            RequestMetrics metrics = new RequestMetrics(meters);
+            this.accessLog = new AccessLog(meters);
+            this.exchangeObserver = (ex, ok) -> {
+                metrics.completed(ex, ok);
+                accessLog.completed(ex, ok);
+            };
+        } else {
+            this.accessLog = null;
+        }
     }
 
     /** Services for a running server: event loops on the detected transport, the given store. */
@@ -89,6 +102,9 @@ public final class Services implements AutoCloseable {
         blocking.shutdown();
         if (workers != null) {
             workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (accessLog != null) {
+            accessLog.close();
         }
     }
 }
