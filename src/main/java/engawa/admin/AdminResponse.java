@@ -12,10 +12,10 @@ public record AdminResponse(int status, String contentType, byte[] body, Map<Str
     static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final String JSON_TYPE = "application/json";
 
-    /** {@code value} (a map, list, record or Jackson tree) as JSON. */
+    /** {@code value} (a map, list, record or Jackson tree) as JSON, on one line ending in a newline. */
     public static AdminResponse json(int status, Object value) {
         try {
-            return new AdminResponse(status, JSON_TYPE, JSON.writeValueAsBytes(value), Map.of());
+            return new AdminResponse(status, JSON_TYPE, (JSON.writeValueAsString(value) + "\n").getBytes(StandardCharsets.UTF_8), Map.of());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
         }
