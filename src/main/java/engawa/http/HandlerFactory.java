@@ -1,6 +1,7 @@
 package engawa.http;
 
 import engawa.config.RouteConfig;
+import engawa.http.proxy.ProxyHandler;
 import engawa.http.statics.StaticFileHandler;
 import engawa.snapshot.CompileContext;
 
@@ -14,7 +15,7 @@ final class HandlerFactory {
         return switch (rc.handler()) {
             case RouteConfig.Redirect r -> new RedirectHandler(r.to(), r.status());
             case RouteConfig.Static s -> StaticFileHandler.create(ctx, at + ".static", rc.path(), s);
-            case RouteConfig.Proxy p -> NotServed.handler(ctx, at + ".proxy", "the reverse proxy");
+            case RouteConfig.Proxy p -> ProxyHandler.create(ctx, at, rc, p);
             case RouteConfig.FastCgi f -> NotServed.handler(ctx, at + ".fastcgi", "FastCGI");
         };
     }

@@ -74,6 +74,7 @@ public final class EngawaServer implements AutoCloseable {
             SnapshotCompiler compiler = new SnapshotCompiler(services);
             SnapshotCompiler.Compiled compiled = compiler.compile(revision.document(), revision.id());
             logWarnings(revision.id(), compiled.warnings());
+            services.upstreams().activate(compiled.snapshot().upstreams());
             EngawaServer server = new EngawaServer(options, store, services, compiled.snapshot());
             server.listeners.prepare(compiled.snapshot().config().listen()).commit();
             server.follower.start();
@@ -189,7 +190,9 @@ public final class EngawaServer implements AutoCloseable {
     }
 
     private void install(SnapshotCompiler.Compiled compiled, ListenerSet.Prepared prepared, Revision revision) {
+        services.upstreams().activate(compiled.snapshot().upstreams());
         Snapshot previous = snapshots.swap(compiled.snapshot());
+        services.upstreams().retire(compiled.snapshot().upstreams());
         prepared.commit();
         logWarnings(revision.id(), compiled.warnings());
         LOG.info("revision {} ({}) now served, replacing revision {}", revision.id(), revision.source(), previous.revision());

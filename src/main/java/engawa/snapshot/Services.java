@@ -5,6 +5,7 @@ import engawa.http.ExchangeObserver;
 import engawa.log.AccessLog;
 import engawa.net.Transport;
 import engawa.store.Store;
+import engawa.upstream.UpstreamPools;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -26,6 +27,7 @@ public final class Services implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final ExecutorService blocking;
     private final AccessLog accessLog;
+    private final UpstreamPools upstreams;
     private volatile ExchangeObserver exchangeObserver = ExchangeObserver.NONE;
 
     private Services(Transport transport, EventLoopGroup workers, Store store, Path dataDir) {
@@ -45,6 +47,7 @@ public final class Services implements AutoCloseable {
         } else {
             this.accessLog = null;
         }
+        this.upstreams = new UpstreamPools(transport, workers, blocking, meters);
     }
 
     /** Services for a running server: event loops on the detected transport, the given store. */
@@ -89,6 +92,11 @@ public final class Services implements AutoCloseable {
         return blocking;
     }
 
+    /** The upstream pools, kept across reloads while their config is unchanged. */
+    public UpstreamPools upstreams() {
+        return upstreams;
+    }
+
     public ExchangeObserver exchangeObserver() {
         return exchangeObserver;
     }
@@ -99,6 +107,7 @@ public final class Services implements AutoCloseable {
 
     @Override
     public void close() {
+        upstreams.close();
         blocking.shutdown();
         if (workers != null) {
             workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();

@@ -23,10 +23,12 @@ public final class SnapshotCompiler {
         EngawaConfig config = EngawaConfig.read(document);
         Problems problems = new Problems();
         problems.addAll(config.warnings());
-        CompileContext ctx = new CompileContext(config, services, problems);
+        // Pools are only created here; they start when the snapshot is installed, so a failed compile leaks nothing.
+        var upstreams = services.upstreams().prepare(config);
+        CompileContext ctx = new CompileContext(config, services, problems, upstreams);
         var http = HttpRoutingCompiler.compile(ctx);
         problems.throwIfErrors();
-        return new Compiled(new Snapshot(revision, document, config, http), problems.warnings());
+        return new Compiled(new Snapshot(revision, document, config, http, upstreams), problems.warnings());
     }
 
     /** A compiled snapshot and the warnings worth showing (a static root that does not exist yet). */

@@ -1,0 +1,52 @@
+package engawa.upstream;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Healthy when a connection opens within the timeout, then closes it. The check for protocols this build
+ * has no request for (FastCGI until its client brings one).
+ */
+final class ConnectProbe implements HealthProbe {
+    private final Duration timeout;
+    private final UpstreamPool.Settings settings;
+
+    ConnectProbe(Duration timeout, UpstreamPool.Settings settings) {
+        this.timeout = timeout;
+        this.settings = settings;
+    }
+
+    @Override
+    public Future<Result> probe(UpstreamServer server, EventLoop loop) {
+        Promise<Result> result = loop.newPromise();
+        SocketAddress address = server.address();
+        if (address == null) {
+            result.setSuccess(new Result(false, "cannot resolve " + server.host()));
+            return result;
+        }
+        long start = System.nanoTime();
+        new Bootstrap()
+                .group(loop)
+                .channel(server.host() != null ? settings.transport().socketChannel() : settings.domainSocketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .handler(new ChannelInboundHandlerAdapter())
+                .connect(address)
+                .addListener((io.netty.channel.ChannelFutureListener) f -> {
+                    if (f.isSuccess()) {
+                        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                        result.setSuccess(new Result(true, "connected in " + ms + " ms"));
+                        f.channel().close();
+                    } else {
+                        result.setSuccess(new Result(false, HealthProbe.describe(f.cause())));
+                    }
+                });
+        return result;
+    }
+}

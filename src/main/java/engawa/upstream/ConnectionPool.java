@@ -1,0 +1,166 @@
+package engawa.upstream;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keep-alive connections to one server from one event loop: connections are opened on the loop of the
+ * client connection that needs them (no cross-thread hops), reused most-recent first, and closed after
+ * {@code timeouts.idle} unused or when the server closes them. Confined to its event loop: no locks.
+ *
+ * <p>Each connection's pipeline starts as {@code idle} (an {@link IdleStateHandler}: no traffic either
+ * way for {@code idle} closes a pooled connection and tells the protocol client of a leased one) and
+ * {@code pool} (bookkeeping, last); the protocol client adds its codec and handler before {@code pool}.
+ */
+final class ConnectionPool {
+    /** Idle connections kept per server and event loop; more are closed when released. */
+    static final int MAX_IDLE = 128;
+
+    static final AttributeKey<UpstreamConnection> CONNECTION = AttributeKey.valueOf("engawa.upstream.connection");
+
+    private final UpstreamServer server;
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final UpstreamPool owner;
+    private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
+    private boolean stopped;
+
+    ConnectionPool(UpstreamServer server, EventLoop loop, UpstreamPool.Settings settings, UpstreamPool owner) {
+        this.server = server;
+        this.loop = loop;
+        this.owner = owner;
+        long idleMillis = settings.config().timeouts().idle().toMillis();
+        boolean inet = server.host() != null;
+        this.bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(inet ? settings.transport().socketChannel() : settings.domainSocketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        settings.config().timeouts().connect().toMillis()))
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        UpstreamConnection c = new UpstreamConnection(ch, ConnectionPool.this);
+                        ch.attr(CONNECTION).set(c);
+                        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
+                        ch.pipeline().addLast("pool", new PoolEntryHandler(c));
+                    }
+                });
+        if (inet) {
+            bootstrap.option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.SO_KEEPALIVE, true);
+        }
+    }
+
+    UpstreamServer server() {
+        return server;
+    }
+
+    /** An idle connection if one is still open, else a new one; the callback runs on this loop. */
+    void acquire(ConnectionCallback callback) {
+        UpstreamConnection c;
+        while ((c = idle.pollLast()) != null) {
+            if (c.channel().isActive()) {
+                c.lease();
+                callback.connected(c);
+                return;
+            }
+        }
+        if (stopped) {
+            callback.connectFailed(new ConnectException("upstream pool " + server.upstream() + " was stopped"));
+            return;
+        }
+        SocketAddress address = server.address();
+        if (address == null) {
+            callback.connectFailed(new ConnectException("cannot resolve " + server.host()));
+            return;
+        }
+        ChannelFuture f = bootstrap.connect(address);
+        f.addListener(done -> {
+            if (done.isSuccess()) {
+                UpstreamConnection fresh = f.channel().attr(CONNECTION).get();
+                fresh.lease();
+                callback.connected(fresh);
+            } else {
+                callback.connectFailed(done.cause());
+            }
+        });
+    }
+
+    void release(UpstreamConnection c) {
+        Channel ch = c.channel();
+        if (stopped || owner.stopped() || !ch.isActive() || idle.size() >= MAX_IDLE) {
+            ch.close();
+            return;
+        }
+        ch.config().setAutoRead(true);
+        idle.addLast(c);
+    }
+
+    /** Closes idle connections and those released from now on. Runs on the loop. */
+    void stop() {
+        stopped = true;
+        UpstreamConnection c;
+        while ((c = idle.poll()) != null) {
+            c.channel().close();
+        }
+    }
+
+    int idleCount() {
+        return idle.size();
+    }
+
+    /** Bookkeeping for pooled connections: drop closed ones, close idle ones that time out or talk out of turn. */
+    private final class PoolEntryHandler extends ChannelDuplexHandler {
+        private final UpstreamConnection connection;
+
+        PoolEntryHandler(UpstreamConnection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+            if (!connection.leased()) {
+                // A server has nothing to say between requests: the connection is in an unknown state.
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent && !connection.leased()) {
+                ctx.close();
+            }
+            ReferenceCountUtil.release(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            idle.remove(connection);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return server + " on " + loop + (server.address() instanceof InetSocketAddress a ? " " + a : "");
+    }
+}

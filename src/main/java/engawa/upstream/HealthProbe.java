@@ -1,0 +1,33 @@
+package engawa.upstream;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+
+/**
+ * One active check of one server, started on an event loop; the future never fails, it completes with
+ * the result. The protocol decides what "healthy" means: an HTTP pool asks for the check path, a FastCGI
+ * pool (for now) only connects.
+ */
+public interface HealthProbe {
+
+    Future<Result> probe(UpstreamServer server, EventLoop loop);
+
+    /** {@code detail} is what the admin API shows: {@code "200 OK in 3 ms"}, {@code "connection refused"}. */
+    record Result(boolean ok, String detail) {
+    }
+
+    /** A short reason for a failed connection, without the stack or the address twice. */
+    static String describe(Throwable cause) {
+        if (cause == null) {
+            return "failed";
+        }
+        String m = cause.getMessage();
+        if (cause instanceof io.netty.channel.ConnectTimeoutException) {
+            return "connect timed out";
+        }
+        if (m != null && m.contains("Connection refused")) {
+            return "connection refused";
+        }
+        return m == null ? cause.getClass().getSimpleName() : m;
+    }
+}
