@@ -23,13 +23,13 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         EngawaServer server = EngawaServer.start(new EngawaServer.Options(config, store.data, store.store, threads));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "engawa-shutdown"));
+        CountDownLatch stop = new CountDownLatch(1);
+        // Any other way out of the JVM still drains; close() runs once.
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "engawa-shutdown"));
+        Signals.onTerminate(stop::countDown);
         Signals.onHangup(server::reloadConfigFile);
-        stopped.await();
+        stop.await();
+        server.close();
         return 0;
     }
 }

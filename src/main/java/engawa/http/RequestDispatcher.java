@@ -2,6 +2,8 @@ package engawa.http;
 
 import engawa.snapshot.Snapshot;
 import engawa.snapshot.SnapshotHolder;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -75,7 +77,8 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == HttpConnections.DRAIN) {
             if (active == null && pending.isEmpty()) {
-                ctx.close();
+                // Close once what is queued has been written: a finished exchange may still be sending its body.
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
             return;
         }
@@ -243,6 +246,10 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     void responseWritten(HttpExchange ex, boolean success) {
         ex.runCompletions();
         observer.completed(ex, success);
+        if (connections.draining() && active == null && pending.isEmpty()) {
+            // Shutting down: a keep-alive connection whose last response is out has nothing left to wait for.
+            ctx.close();
+        }
     }
 
     void aborted(HttpExchange ex) {
