@@ -54,6 +54,7 @@ public record EngawaConfig(
                 AdminConfig.read(root.get("admin")),
                 HttpSettings.read(root.get("http")),
                 LogConfig.read(root.get("log")),
+                // Certificates keep document order: the first one is the TLS default for unknown names.
                 java.util.Collections.unmodifiableMap(certificates), java.util.Collections.unmodifiableMap(upstreams),
                 java.util.Collections.unmodifiableMap(sites), java.util.Collections.unmodifiableMap(zones),
                 TunnelsConfig.read(root.get("tunnels")),

@@ -9,6 +9,7 @@ import engawa.http.HttpListenerContext;
 import engawa.net.Listener;
 import engawa.snapshot.Services;
 import engawa.snapshot.SnapshotHolder;
+import engawa.tls.SniTlsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,10 @@ final class ListenerFactories implements ListenerSet.Factory {
         return switch (role) {
             case "http" -> new HttpListener(role, address,
                     new HttpListenerContext(snapshots, services, httpConnections, null, () -> server.port("https")));
+            case "https" -> new HttpListener(role, address,
+                    new HttpListenerContext(snapshots, services, httpConnections, ch -> new SniTlsHandler(snapshots,
+                            services.certificates(), snapshots.get().config().http().headerTimeout().toMillis()),
+                            () -> server.port("https")));
             case "admin" -> new AdminListener(role, address, services, AdminRoutes.standard(server));
             default -> {
                 LOG.warn("listen.{} ({}): accepted, not served yet", role, address);

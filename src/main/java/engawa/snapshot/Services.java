@@ -5,6 +5,7 @@ import engawa.http.ExchangeObserver;
 import engawa.log.AccessLog;
 import engawa.net.Transport;
 import engawa.store.Store;
+import engawa.tls.Certificates;
 import engawa.upstream.UpstreamPools;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -28,6 +29,7 @@ public final class Services implements AutoCloseable {
     private final ExecutorService blocking;
     private final AccessLog accessLog;
     private final UpstreamPools upstreams;
+    private final Certificates certificates;
     private volatile ExchangeObserver exchangeObserver = ExchangeObserver.NONE;
 
     private Services(Transport transport, EventLoopGroup workers, Store store, Path dataDir) {
@@ -48,6 +50,7 @@ public final class Services implements AutoCloseable {
             this.accessLog = null;
         }
         this.upstreams = new UpstreamPools(transport, workers, blocking, meters);
+        this.certificates = new Certificates(store, workers != null, meters);
     }
 
     /** Services for a running server: event loops on the detected transport, the given store. */
@@ -95,6 +98,11 @@ public final class Services implements AutoCloseable {
     /** The upstream pools, kept across reloads while their config is unchanged. */
     public UpstreamPools upstreams() {
         return upstreams;
+    }
+
+    /** TLS state across revisions: the provider, the internal CA, issued certificates, reusable TLS contexts. */
+    public Certificates certificates() {
+        return certificates;
     }
 
     public ExchangeObserver exchangeObserver() {

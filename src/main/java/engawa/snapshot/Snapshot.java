@@ -3,6 +3,7 @@ package engawa.snapshot;
 import engawa.config.ConfigDocument;
 import engawa.config.EngawaConfig;
 import engawa.http.HttpRouting;
+import engawa.tls.TlsIndex;
 import engawa.upstream.UpstreamSet;
 
 /**
@@ -10,10 +11,10 @@ import engawa.upstream.UpstreamSet;
  * connection without locks, and replaced as a whole when a new revision is applied. A request keeps the
  * snapshot it started with, so a reload never changes the rules under a request in flight.
  */
-public record Snapshot(long revision, ConfigDocument document, EngawaConfig config, HttpRouting http, UpstreamSet upstreams) {
+public record Snapshot(long revision, ConfigDocument document, EngawaConfig config, HttpRouting http, UpstreamSet upstreams, TlsIndex tls) {
 
     /** The same snapshot under the number the store gave its revision. */
     public Snapshot withRevision(long number) {
-        return new Snapshot(number, document, config, http, upstreams);
+        return new Snapshot(number, document, config, http, upstreams, tls);
     }
 }

@@ -5,6 +5,7 @@ import engawa.config.ConfigProblem;
 import engawa.config.EngawaConfig;
 import engawa.config.Problems;
 import engawa.http.HttpRoutingCompiler;
+import engawa.tls.TlsIndexCompiler;
 import java.util.List;
 
 /**
@@ -27,8 +28,9 @@ public final class SnapshotCompiler {
         var upstreams = services.upstreams().prepare(config);
         CompileContext ctx = new CompileContext(config, services, problems, upstreams);
         var http = HttpRoutingCompiler.compile(ctx);
+        var tls = TlsIndexCompiler.compile(ctx);
         problems.throwIfErrors();
-        return new Compiled(new Snapshot(revision, document, config, http, upstreams), problems.warnings());
+        return new Compiled(new Snapshot(revision, document, config, http, upstreams, tls), problems.warnings());
     }
 
     /** A compiled snapshot and the warnings worth showing (a static root that does not exist yet). */
