@@ -108,6 +108,7 @@ final class ConfigValidator {
 
     private static void checkZones(EngawaConfig c, Problems p) {
         c.zones().forEach((zoneName, zone) -> {
+            boolean apexNs = false;
             for (ZoneConfig.Record r : zone.records()) {
                 if ("ALIAS".equals(r.type()) && r.site() != null && !c.sites().containsKey(r.site())) {
                     p.error(r.path() + ".site", "no site named \"" + r.site() + "\"");
@@ -115,6 +116,11 @@ final class ConfigValidator {
                 if ("ALIAS".equals(r.type()) && c.edge().addresses().isEmpty()) {
                     p.error(r.path(), "an ALIAS record answers with edge.addresses, and there are none");
                 }
+                apexNs |= r.type().equals("NS") && r.name().equals(zone.name());
+            }
+            if (!apexNs && c.edge().nameservers().isEmpty()) {
+                p.warning("zones." + Names.stripDot(zoneName), "the zone has no NS records at its apex and edge.nameservers "
+                        + "is empty: secondaries and zone checkers expect an NS set");
             }
         });
     }

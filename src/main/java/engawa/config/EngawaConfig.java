@@ -14,6 +14,7 @@ public record EngawaConfig(
         EdgeConfig edge,
         AdminConfig admin,
         HttpSettings http,
+        DnsSettings dns,
         LogConfig log,
         Map<String, CertificateConfig> certificates,
         Map<String, UpstreamConfig> upstreams,
@@ -33,7 +34,7 @@ public record EngawaConfig(
         if (document.tree() != null && !document.tree().isObject()) {
             throw new ConfigException("", "a config document is a mapping of sections (listen, sites, ...)");
         }
-        root.keys("listen", "edge", "admin", "http", "log", "certificates", "upstreams", "sites", "zones", "tunnels");
+        root.keys("listen", "edge", "admin", "http", "dns", "log", "certificates", "upstreams", "sites", "zones", "tunnels");
         Map<String, CertificateConfig> certificates = new LinkedHashMap<>();
         root.get("certificates").entries().forEach((name, n) -> certificates.put(name, CertificateConfig.read(name, n)));
         Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
@@ -53,6 +54,7 @@ public record EngawaConfig(
                 EdgeConfig.read(root.get("edge")),
                 AdminConfig.read(root.get("admin")),
                 HttpSettings.read(root.get("http")),
+                DnsSettings.read(root.get("dns")),
                 LogConfig.read(root.get("log")),
                 // Certificates keep document order: the first one is the TLS default for unknown names.
                 java.util.Collections.unmodifiableMap(certificates), java.util.Collections.unmodifiableMap(upstreams),
@@ -62,7 +64,7 @@ public record EngawaConfig(
                 List.of());
         ConfigValidator.validate(config, problems);
         problems.throwIfErrors();
-        return new EngawaConfig(config.listen, config.edge, config.admin, config.http, config.log, config.certificates,
+        return new EngawaConfig(config.listen, config.edge, config.admin, config.http, config.dns, config.log, config.certificates,
                 config.upstreams, config.sites, config.zones, config.tunnels, config.baseDir, problems.warnings());
     }
 }

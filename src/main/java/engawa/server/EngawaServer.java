@@ -77,6 +77,7 @@ public final class EngawaServer implements AutoCloseable {
             services.upstreams().activate(compiled.snapshot().upstreams());
             EngawaServer server = new EngawaServer(options, store, services, compiled.snapshot());
             server.listeners.prepare(compiled.snapshot().config().listen()).commit();
+            compiled.snapshot().dns().installed(null, services);
             server.follower.start();
             LOG.info("serving revision {} ({}) on {}", revision.id(), revision.source(), server.listeners.describe());
             return server;
@@ -194,6 +195,7 @@ public final class EngawaServer implements AutoCloseable {
         Snapshot previous = snapshots.swap(compiled.snapshot());
         services.upstreams().retire(compiled.snapshot().upstreams());
         prepared.commit();
+        compiled.snapshot().dns().installed(previous.dns(), services);
         logWarnings(revision.id(), compiled.warnings());
         LOG.info("revision {} ({}) now served, replacing revision {}", revision.id(), revision.source(), previous.revision());
     }

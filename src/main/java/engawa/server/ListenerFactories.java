@@ -3,6 +3,7 @@ package engawa.server;
 import engawa.admin.AdminListener;
 import engawa.admin.AdminRoutes;
 import engawa.config.BindAddress;
+import engawa.dns.DnsListener;
 import engawa.http.HttpConnections;
 import engawa.http.HttpListener;
 import engawa.http.HttpListenerContext;
@@ -39,6 +40,7 @@ final class ListenerFactories implements ListenerSet.Factory {
                             services.certificates(), snapshots.get().config().http().headerTimeout().toMillis()),
                             () -> server.port("https")));
             case "admin" -> new AdminListener(role, address, services, AdminRoutes.standard(server));
+            case "dns" -> new DnsListener(role, address, snapshots, services);
             default -> {
                 LOG.warn("listen.{} ({}): accepted, not served yet", role, address);
                 yield null;

@@ -4,6 +4,7 @@ import engawa.config.ConfigDocument;
 import engawa.config.ConfigProblem;
 import engawa.config.EngawaConfig;
 import engawa.config.Problems;
+import engawa.dns.DnsIndex;
 import engawa.http.HttpRoutingCompiler;
 import engawa.tls.TlsIndexCompiler;
 import java.util.List;
@@ -29,8 +30,9 @@ public final class SnapshotCompiler {
         CompileContext ctx = new CompileContext(config, services, problems, upstreams);
         var http = HttpRoutingCompiler.compile(ctx);
         var tls = TlsIndexCompiler.compile(ctx);
+        var dns = DnsIndex.compile(ctx, revision);
         problems.throwIfErrors();
-        return new Compiled(new Snapshot(revision, document, config, http, upstreams, tls), problems.warnings());
+        return new Compiled(new Snapshot(revision, document, config, http, upstreams, tls, dns), problems.warnings());
     }
 
     /** A compiled snapshot and the warnings worth showing (a static root that does not exist yet). */

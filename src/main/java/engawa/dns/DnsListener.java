@@ -1,0 +1,120 @@
+package engawa.dns;
+
+import engawa.config.BindAddress;
+import engawa.net.Listener;
+import engawa.snapshot.Services;
+import engawa.snapshot.SnapshotHolder;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.MultithreadEventExecutorGroup;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code dns} listener: UDP and TCP on the same address. With epoll there is one UDP socket per event
+ * loop (SO_REUSEPORT, so the kernel spreads queries over the loops), each reading many datagrams per system
+ * call (recvmmsg) and answering them in one flush (sendmmsg). TCP connections get a length-prefix framer,
+ * an idle timeout ({@code dns.tcp_idle_timeout}) and {@link DnsTcpHandler}.
+ */
+public final class DnsListener implements Listener {
+    /** The largest UDP query read whole; a longer one arrives cut short and gets FORMERR. */
+    static final int MAX_UDP_QUERY = 2048;
+    private static final int DATAGRAMS_PER_READ = 32;
+
+    private final String role;
+    private final BindAddress address;
+    private final List<Channel> udp = new ArrayList<>();
+    private final Channel tcp;
+
+    public DnsListener(String role, BindAddress address, SnapshotHolder snapshots, Services services) {
+        this.role = role;
+        this.address = address;
+        DnsResponder responder = new DnsResponder(snapshots, new DnsMeters(services.meters()));
+        EventLoopGroup group = services.workers();
+        boolean epoll = services.transport().epoll();
+        int sockets = epoll && group instanceof MultithreadEventExecutorGroup m ? m.executorCount() : 1;
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .channel(services.transport().datagramChannel())
+                .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new DnsUdpHandler(responder));
+                    }
+                });
+        if (epoll) {
+            b.option(EpollChannelOption.SO_REUSEPORT, true)
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_UDP_QUERY)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP_QUERY * DATAGRAMS_PER_READ));
+        } else {
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP_QUERY));
+        }
+        Channel tcpChannel = null;
+        try {
+            Channel first = b.bind(address.socketAddress()).syncUninterruptibly().channel();
+            udp.add(first);
+            int port = ((InetSocketAddress) first.localAddress()).getPort();
+            InetSocketAddress same = address.allAddresses() ? new InetSocketAddress(port) : new InetSocketAddress(address.host(), port);
+            for (int i = 1; i < sockets; i++) {
+                udp.add(b.bind(same).syncUninterruptibly().channel());
+            }
+            long idle = snapshots.get().config().dns().tcpIdleTimeout().toMillis();
+            tcpChannel = new ServerBootstrap()
+                    .group(group)
+                    .channel(services.transport().serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline()
+                                    .addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
+                                    .addLast(new LengthFieldBasedFrameDecoder(Query.MAX_MESSAGE, 0, 2, 0, 2))
+                                    .addLast(new DnsTcpHandler(responder, services.blocking()));
+                        }
+                    })
+                    .bind(same)
+                    .syncUninterruptibly()
+                    .channel();
+        } catch (RuntimeException e) {
+            udp.forEach(Channel::close);
+            throw e;
+        }
+        this.tcp = tcpChannel;
+    }
+
+    @Override
+    public String role() {
+        return role;
+    }
+
+    @Override
+    public BindAddress address() {
+        return address;
+    }
+
+    @Override
+    public int port() {
+        return ((InetSocketAddress) tcp.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        tcp.close().syncUninterruptibly();
+        udp.forEach(c -> c.close().syncUninterruptibly());
+    }
+}
