@@ -147,16 +147,28 @@ final class FileResolver {
         long size = attrs.size();
         long mtimeMicros = attrs.lastModifiedTime().to(TimeUnit.MICROSECONDS);
         if (previous != null && previous.size() == size && previous.mtimeMicros() == mtimeMicros
-                && previous.path().equals(real)) {
+                && previous.path().equals(real) && (previous.file() == null || previous.file().tryRetain())) {
+            // Unchanged: the new entry shares the bytes, and holds its own reference to the open file.
             return previous;
         }
         long mtimeMillis = attrs.lastModifiedTime().toMillis();
         String tag = "\"" + Long.toHexString(mtimeMicros) + "-" + Long.toHexString(size)
                 + (coding == null ? "" : "-" + coding) + "\"";
-        ByteBuffer bytes = size > 0 && size <= maxInMemory ? read(real, (int) size) : null;
+        ByteBuffer bytes = size <= maxInMemory ? read(real, (int) size) : null;
+        OpenFile file = bytes == null ? openChecked(real, size) : null;
         return new Representation(coding, coding == null ? null : AsciiString.cached(coding), real, size, mtimeMicros,
                 AsciiString.cached(tag), HttpDates.format(mtimeMillis), Math.floorDiv(mtimeMillis, 1000),
-                AsciiString.cached(Long.toString(size)), bytes);
+                AsciiString.cached(Long.toString(size)), bytes, file);
+    }
+
+    /** The file opened, or null when it cannot be or is no longer {@code size} bytes long (being replaced). */
+    private static OpenFile openChecked(Path real, long size) {
+        OpenFile file = OpenFile.open(real);
+        if (file != null && file.size() != size) {
+            file.release();
+            return null;
+        }
+        return file;
     }
 
     /** The whole file in a read-only direct buffer, or null when it is not {@code size} bytes long any more. */

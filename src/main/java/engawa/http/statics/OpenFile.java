@@ -1,17 +1,21 @@
 package engawa.http.statics;
 
 import io.netty.util.AbstractReferenceCounted;
+import io.netty.util.IllegalReferenceCountException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A file opened for one response, shared by the pieces that send it (one per range) and closed when the
- * last of them is released. The opener holds the first reference and releases it once the pieces are
- * queued. Released on the connection's event loop.
+ * An open file, shared by whoever holds a reference: the cache entries that describe it, and the pieces
+ * of responses that send it (one per range). Closed when the last reference is released. Reads are
+ * positional, so any number of responses, on any event loop, may send from it at once. Thread-safe.
  */
 final class OpenFile extends AbstractReferenceCounted {
+    /** The cache weight of keeping one file open: bounds the descriptors one route's cache holds. */
+    static final int CACHE_WEIGHT = 16 * 1024;
+
     private final FileChannel channel;
 
     private OpenFile(FileChannel channel) {
@@ -24,6 +28,19 @@ final class OpenFile extends AbstractReferenceCounted {
             return new OpenFile(FileChannel.open(path, StandardOpenOption.READ));
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /**
+     * Takes a reference unless the file was closed meanwhile (a cache entry replaced on another event
+     * loop released the last one); the caller then opens the file afresh.
+     */
+    boolean tryRetain() {
+        try {
+            retain();
+            return true;
+        } catch (IllegalReferenceCountException e) {
+            return false;
         }
     }
 

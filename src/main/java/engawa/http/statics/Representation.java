@@ -19,13 +19,19 @@ import java.nio.file.Path;
  * @param lastModifiedSeconds the same in seconds since the epoch, for date comparisons
  * @param contentLength   {@code size} as a header value
  * @param bytes           the whole file in a read-only direct buffer when small, else null (served from disk)
+ * @param file            when not in memory, the file kept open (as nginx's {@code open_file_cache} does), or
+ *                        null when it could not be; each {@link Lookup.Found} holding this representation
+ *                        holds one reference to it
  */
 record Representation(String coding, AsciiString contentEncoding, Path path, long size, long mtimeMicros,
                       AsciiString etag, AsciiString lastModified, long lastModifiedSeconds, AsciiString contentLength,
-                      ByteBuffer bytes) {
+                      ByteBuffer bytes, OpenFile file) {
 
-    /** Bytes this representation keeps in memory. */
+    /**
+     * What this representation costs the cache: the bytes it keeps in memory, and for an open file a
+     * share that bounds how many descriptors one cache keeps open.
+     */
     int memoryWeight() {
-        return bytes == null ? 0 : bytes.capacity();
+        return (bytes == null ? 0 : bytes.capacity()) + (file == null ? 0 : OpenFile.CACHE_WEIGHT);
     }
 }

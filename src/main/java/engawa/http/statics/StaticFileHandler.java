@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -66,6 +67,8 @@ public final class StaticFileHandler implements HttpHandler {
     static final long MAX_CACHE_WEIGHT = 32L * 1024 * 1024;
     /** How long what the disk said is trusted. */
     static final long VALID_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Cache entries unused this long are dropped, closing their files. */
+    static final Duration IDLE = Duration.ofSeconds(60);
 
     private static final AsciiString ALLOWED = AsciiString.cached("GET, HEAD");
     // Header values here are built by this class or checked at compile time.
@@ -78,7 +81,7 @@ public final class StaticFileHandler implements HttpHandler {
 
     StaticFileHandler(String prefix, Path root, List<String> index, List<String> precompressed, String cacheControl) {
         this.prefix = prefix;
-        this.files = new FileCache(new FileResolver(root, index, precompressed, MAX_IN_MEMORY), VALID_NANOS, MAX_CACHE_WEIGHT);
+        this.files = new FileCache(new FileResolver(root, index, precompressed, MAX_IN_MEMORY), VALID_NANOS, MAX_CACHE_WEIGHT, IDLE);
         this.cacheControl = cacheControl == null || cacheControl.isBlank() ? null : AsciiString.cached(cacheControl.strip());
         byte[] random = new byte[12];
         ThreadLocalRandom.current().nextBytes(random);
@@ -178,8 +181,8 @@ public final class StaticFileHandler implements HttpHandler {
         }
         OpenFile file = null;
         if (!head && rep.bytes() == null) {
-            file = OpenFile.open(rep.path());
-            if (mayRetry && (file == null || file.size() != rep.size())) {
+            file = rep.file() != null && rep.file().tryRetain() ? rep.file() : OpenFile.open(rep.path());
+            if (mayRetry && (file == null || (file != rep.file() && file.size() != rep.size()))) {
                 // Replaced or removed since it was looked up (a deploy): ask the disk again, once.
                 if (file != null) {
                     file.release();

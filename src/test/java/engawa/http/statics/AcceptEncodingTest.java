@@ -12,7 +12,7 @@ class AcceptEncodingTest {
 
     private static Representation rep(String coding) {
         return new Representation(coding, AsciiString.of(coding), Path.of("/x"), 1, 1, AsciiString.of("\"1\""),
-                AsciiString.of("x"), 1, AsciiString.of("1"), null);
+                AsciiString.of("x"), 1, AsciiString.of("1"), null, null);
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

@@ -14,7 +14,7 @@ class PreconditionsTest {
     private static final long MTIME = 1_700_000_000L; // 2023-11-14T22:13:20Z
     private static final String LAST_MODIFIED = "Tue, 14 Nov 2023 22:13:20 GMT";
     private static final Representation REP = new Representation(null, null, Path.of("/x"), 12, MTIME * 1_000_000,
-            AsciiString.of("\"abc-c\""), AsciiString.of(LAST_MODIFIED), MTIME, AsciiString.of("12"), null);
+            AsciiString.of("\"abc-c\""), AsciiString.of(LAST_MODIFIED), MTIME, AsciiString.of("12"), null, null);
 
     private static Preconditions.Outcome evaluate(String... nameValues) {
         HttpHeaders h = new DefaultHttpHeaders();
