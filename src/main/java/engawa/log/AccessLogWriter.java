@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The access log's own thread: takes records off the queue, formats them and writes them through a 64 KiB
- * buffer, flushing when the queue runs dry and at least once a second under steady load.
+ * buffer, flushing when the queue runs dry and at least once a second under steady load. While lines keep
+ * coming it polls every few milliseconds; after a quiet second it sleeps until a producer wakes it.
  *
  * <p>Where lines go follows the newest revision's {@code log.access}: stdout, a file (opened for
  * append, reopened when a revision names another path), or nowhere. A file that is renamed or deleted
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
 final class AccessLogWriter implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(AccessLogWriter.class);
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    private static final long NAP = TimeUnit.MILLISECONDS.toNanos(5);
     private static final int BUFFER = 64 << 10;
 
     /** The destination a revision asks for. */
@@ -47,13 +49,14 @@ final class AccessLogWriter implements Runnable {
     private final StringBuilder line = new StringBuilder(512);
     private final Thread thread;
     private volatile Wanted wanted;
-    private volatile boolean parked;
+    private volatile boolean sleeping;
     private volatile boolean closing;
 
     private Output out;
     private Wanted serving;
     private long lastFlush = System.nanoTime();
     private long lastCheck = System.nanoTime();
+    private long lastLine = System.nanoTime() - 2 * SECOND;
     private boolean dirty;
 
     AccessLogWriter(Queue<AccessRecord> queue, Counter dropped) {
@@ -72,9 +75,9 @@ final class AccessLogWriter implements Runnable {
         }
     }
 
-    /** Called by producers after queueing: wakes the thread if it sleeps. Cheap when it does not. */
+    /** Called by producers after queueing: wakes the thread if it sleeps for want of traffic. Cheap otherwise. */
     void wake() {
-        if (parked) {
+        if (sleeping) {
             LockSupport.unpark(thread);
         }
     }
@@ -102,6 +105,7 @@ final class AccessLogWriter implements Runnable {
             }
             if (r != null) {
                 write(r);
+                lastLine = System.nanoTime();
                 if (++sinceCheck >= 256) {
                     sinceCheck = 0;
                     if (System.nanoTime() - lastFlush > SECOND) {
@@ -117,11 +121,17 @@ final class AccessLogWriter implements Runnable {
                 }
                 continue;
             }
-            parked = true;
+            if (System.nanoTime() - lastLine < SECOND) {
+                // Traffic is flowing: nap briefly rather than have every request wake this thread (a futex
+                // call on the event loop per request). Lines reach the file at most a nap later.
+                LockSupport.parkNanos(this, NAP);
+                continue;
+            }
+            sleeping = true;
             if (queue.isEmpty() && wanted == serving && !closing) {
                 LockSupport.parkNanos(this, SECOND);
             }
-            parked = false;
+            sleeping = false;
         }
         closeOutput();
     }

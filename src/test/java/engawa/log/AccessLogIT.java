@@ -8,8 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import engawa.testing.AdminClient;
 import engawa.testing.RawHttp;
 import engawa.testing.TestServer;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,6 +142,77 @@ class AccessLogIT {
         });
         assertThat(lines(dir.resolve("logs/access.log.1"))).isNotEmpty().allMatch(l -> l.startsWith("127.0.0.1 - bob ["));
         assertThat(lines(log)).allMatch(l -> l.startsWith("127.0.0.1 - bob ["));
+    }
+
+    @Test
+    void aStuckDestinationDropsLinesAndNeverHoldsUpRequests() throws Exception {
+        Path dir = TestServer.newDir();
+        Path fifo = dir.resolve("stuck.log");
+        // Opening a FIFO for writing blocks until someone reads it: a log destination that hangs.
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        t = TestServer.start(dir, CONFIG.formatted(fifo, "combined"));
+        int requests = (AccessLog.CAPACITY / 100 + 40) * 100;
+        int answered = 0;
+        try (Socket s = new Socket("127.0.0.1", t.port("http"))) {
+            s.setSoTimeout(30_000);
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            byte[] batch = "GET / HTTP/1.1\r\nHost: a.test\r\n\r\n".repeat(100).getBytes(StandardCharsets.ISO_8859_1);
+            for (int i = 0; i < requests / 100; i++) {
+                s.getOutputStream().write(batch);
+                for (int j = 0; j < 100; j++) {
+                    assertThat(statusOf(in)).isEqualTo(301);
+                    answered++;
+                }
+            }
+        }
+        assertThat(answered).isEqualTo(requests);
+        var admin = new AdminClient(t.port("admin"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(droppedLines(admin.get("/metrics").body()))
+                .isGreaterThanOrEqualTo(requests - AccessLog.CAPACITY - 1));
+        // Unstick the writer so that shutdown can write out what it still holds.
+        Thread reader = Thread.ofPlatform().daemon().start(() -> {
+            try (InputStream drain = Files.newInputStream(fifo)) {
+                drain.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                // The server closed its end.
+            }
+        });
+        t.close();
+        t = null;
+        reader.join(10_000);
+    }
+
+    private static double droppedLines(String metrics) {
+        var m = java.util.regex.Pattern.compile("(?m)^engawa_access_log_dropped_total (\\S+)$").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
+    /** Reads one response with a Content-Length body and returns its status. */
+    private static int statusOf(InputStream in) throws IOException {
+        String status = line(in);
+        int length = 0;
+        String l;
+        while (!(l = line(in)).isEmpty()) {
+            if (l.regionMatches(true, 0, "content-length:", 0, 15)) {
+                length = Integer.parseInt(l.substring(15).trim());
+            }
+        }
+        in.readNBytes(length);
+        return Integer.parseInt(status.substring(9, 12));
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        int c;
+        while ((c = in.read()) != '\n') {
+            if (c < 0) {
+                throw new IOException("connection closed");
+            }
+            if (c != '\r') {
+                b.append((char) c);
+            }
+        }
+        return b.toString();
     }
 
     @Test
