@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "An edge for web services: DNS, TLS, static files, reverse proxy, tunnels and cutovers.",
         subcommands = {
                 ServeCommand.class, CheckCommand.class, PlanCommand.class, ApplyCommand.class,
-                RevisionsCommand.class, RollbackCommand.class, QuickstartCommand.class, DoctorCommand.class, CertCommand.class,
+                RevisionsCommand.class, RollbackCommand.class, QuickstartCommand.class, DoctorCommand.class, CertCommand.class, TunnelCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -17,8 +17,37 @@ final class ConfigValidator {
         checkCertificates(c, p);
         checkSites(c, p);
         checkZones(c, p);
-        if (c.tunnels() != null && c.tunnels().tls() != null && !c.certificates().containsKey(c.tunnels().tls())) {
-            p.error("tunnels.tls", "no certificate named \"" + c.tunnels().tls() + "\"");
+        checkTunnels(c, p);
+    }
+
+    private static void checkTunnels(EngawaConfig c, Problems p) {
+        TunnelsConfig t = c.tunnels();
+        if (t != null && t.tls() != null && !c.certificates().containsKey(t.tls())) {
+            p.error("tunnels.tls", "no certificate named \"" + t.tls() + "\"");
+        }
+        if (c.listen().tunnel() == null) {
+            return;
+        }
+        if (t == null) {
+            p.error("listen.tunnel", "tunnel clients need a tunnels: section (domain, tls, tokens)");
+            return;
+        }
+        if (t.tls() == null) {
+            p.error("tunnels.tls", "required with listen.tunnel: the tunnel link is always TLS");
+        }
+        if (t.tcpPorts() != null) {
+            ListenConfig l = c.listen();
+            java.util.Map<String, BindAddress> listeners = new java.util.LinkedHashMap<>();
+            listeners.put("http", l.http());
+            listeners.put("https", l.https());
+            listeners.put("dns", l.dns());
+            listeners.put("tunnel", l.tunnel());
+            listeners.put("admin", l.admin());
+            listeners.forEach((role, a) -> {
+                if (a != null && t.tcpPorts().contains(a.port())) {
+                    p.error("tunnels.tcp_ports", "range " + t.tcpPorts() + " holds port " + a.port() + " of listen." + role);
+                }
+            });
         }
     }
 

@@ -215,6 +215,27 @@ public final class HttpExchange {
     }
 
     /**
+     * Answers with {@code switching} (101 Switching Protocols) and hands the connection over: {@code relay}
+     * takes the HTTP codec's place and gets every byte that follows, including any the codec had read
+     * ahead. Only an HTTP/1.1 connection can switch; elsewhere this returns false and writes nothing.
+     */
+    public boolean switchProtocols(HttpResponse switching, io.netty.channel.ChannelHandler relay) {
+        var pipeline = ctx.pipeline();
+        if (!(pipeline.get("codec") instanceof io.netty.handler.codec.http.HttpServerCodec)) {
+            return false;
+        }
+        writeAndFlush(switching);
+        pipeline.addBefore(ctx.name(), "switched", relay);
+        for (String name : new String[] {"keepalive", "chunked", "codec"}) {
+            if (pipeline.get(name) != null) {
+                pipeline.remove(name);
+            }
+        }
+        ctx.channel().config().setAutoRead(true);
+        return true;
+    }
+
+    /**
      * Hands the request body to {@code receiver}: what arrived before is delivered now, the rest as it
      * comes. Without a receiver, a body is read and dropped once the response is complete.
      */

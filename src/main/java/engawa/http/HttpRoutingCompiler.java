@@ -5,6 +5,7 @@ import engawa.config.RouteConfig;
 import engawa.config.SiteConfig;
 import engawa.config.UpstreamConfig;
 import engawa.snapshot.CompileContext;
+import engawa.tunnel.TunnelSites;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +27,10 @@ public final class HttpRoutingCompiler {
                 routes.add(new Route(rc.path(), "routes[" + rc.index() + "]", maxBody(config, rc), handler));
             }
             sites.add(new Site(sc.name(), sc.hosts(), sc.tls(), sc.redirectHttps(), routes));
+        }
+        Site tunnels = TunnelSites.compile(ctx);
+        if (tunnels != null) {
+            sites.add(tunnels);
         }
         return new HttpRouting(sites);
     }

@@ -11,6 +11,8 @@ import engawa.net.Listener;
 import engawa.snapshot.Services;
 import engawa.snapshot.SnapshotHolder;
 import engawa.tls.SniTlsHandler;
+import engawa.tunnel.TunnelListener;
+import engawa.tunnel.TunnelListenerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,8 @@ final class ListenerFactories implements ListenerSet.Factory {
                             () -> server.port("https")));
             case "admin" -> new AdminListener(role, address, services, AdminRoutes.standard(server));
             case "dns" -> new DnsListener(role, address, snapshots, services);
+            case "tunnel" -> new TunnelListener(role, address,
+                    new TunnelListenerContext(snapshots, services, () -> server.port("http"), () -> server.port("https")));
             default -> {
                 LOG.warn("listen.{} ({}): accepted, not served yet", role, address);
                 yield null;

@@ -7,6 +7,7 @@ import engawa.net.Transport;
 import engawa.store.Store;
 import engawa.tls.Certificates;
 import engawa.upstream.UpstreamPools;
+import engawa.tunnel.TunnelRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -30,6 +31,7 @@ public final class Services implements AutoCloseable {
     private final AccessLog accessLog;
     private final UpstreamPools upstreams;
     private final Certificates certificates;
+    private final TunnelRegistry tunnels;
     private volatile ExchangeObserver exchangeObserver = ExchangeObserver.NONE;
 
     private Services(Transport transport, EventLoopGroup workers, Store store, Path dataDir) {
@@ -51,6 +53,7 @@ public final class Services implements AutoCloseable {
         }
         this.upstreams = new UpstreamPools(transport, workers, blocking, meters);
         this.certificates = new Certificates(store, workers != null, meters);
+        this.tunnels = new TunnelRegistry(transport, workers, meters);
     }
 
     /** Services for a running server: event loops on the detected transport, the given store. */
@@ -105,6 +108,11 @@ public final class Services implements AutoCloseable {
         return certificates;
     }
 
+    /** Tunnel names and their clients: they outlive snapshots, so a reload drops no tunnel. */
+    public TunnelRegistry tunnels() {
+        return tunnels;
+    }
+
     public ExchangeObserver exchangeObserver() {
         return exchangeObserver;
     }
@@ -116,6 +124,7 @@ public final class Services implements AutoCloseable {
     @Override
     public void close() {
         upstreams.close();
+        tunnels.close();
         blocking.shutdown();
         if (workers != null) {
             workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
@@ -123,5 +132,6 @@ public final class Services implements AutoCloseable {
         if (accessLog != null) {
             accessLog.close();
         }
+        tunnels.releasePorts();
     }
 }

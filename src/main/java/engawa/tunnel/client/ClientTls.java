@@ -1,0 +1,72 @@
+package engawa.tunnel.client;
+
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * The client's side of the link's TLS: TLS 1.3 only, the server's certificate checked against the system's
+ * trust anchors plus those in {@code --ca FILE} (PEM), and its name against the server's host name.
+ */
+final class ClientTls {
+
+    private ClientTls() {
+    }
+
+    static SslContext context(Path caFile) {
+        try {
+            return SslContextBuilder.forClient()
+                    .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+                    .protocols("TLSv1.3")
+                    .trustManager(trust(caFile))
+                    .endpointIdentificationAlgorithm("HTTPS")
+                    .build();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    private static TrustManagerFactory trust(Path caFile) throws IOException, GeneralSecurityException {
+        TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        system.init((KeyStore) null);
+        if (caFile == null) {
+            return system;
+        }
+        KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+        anchors.load(null, null);
+        int i = 0;
+        for (var tm : system.getTrustManagers()) {
+            if (tm instanceof X509TrustManager x) {
+                for (X509Certificate c : x.getAcceptedIssuers()) {
+                    anchors.setCertificateEntry("system-" + i++, c);
+                }
+            }
+        }
+        Collection<? extends Certificate> extra;
+        try (InputStream in = Files.newInputStream(caFile)) {
+            extra = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        }
+        if (extra.isEmpty()) {
+            throw new IllegalArgumentException("--ca " + caFile + " holds no certificate");
+        }
+        for (Certificate c : extra) {
+            anchors.setCertificateEntry("ca-" + i++, c);
+        }
+        TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        f.init(anchors);
+        return f;
+    }
+}
