@@ -26,6 +26,7 @@ public final class AdminRoutes {
         new ConfigApi(server).register(router);
         new StatusApi(server).register(router);
         new UpstreamsApi(server.services().upstreams()).register(router);
+        new TunnelsApi(server.services().tunnels()).register(router);
         router.get("/metrics", r -> AdminResponse.of(200, PROMETHEUS_TEXT, server.services().meters().scrape()));
         router.get("/", r -> new AdminResponse(200, "text/html; charset=utf-8", DASHBOARD, java.util.Map.of())
                 .withHeader("Content-Security-Policy", DASHBOARD_POLICY));

@@ -82,6 +82,11 @@ public final class TlsIndexCompiler {
                 site.hosts().forEach(h -> siteHosts.put(h, site.tls()));
             }
         }
+        var tunnels = config.tunnels();
+        if (tunnels != null && tunnels.tls() != null && tunnels.domain() != null) {
+            // Tunnel NAME is served at NAME.domain: those names take tunnels.tls, as a site's hosts take its tls.
+            siteHosts.putIfAbsent("*." + tunnels.domain(), tunnels.tls());
+        }
         return TlsIndex.of(entries, siteHosts);
     }
 

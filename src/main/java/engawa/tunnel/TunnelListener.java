@@ -1,9 +1,9 @@
 package engawa.tunnel;
 
 import engawa.config.BindAddress;
-import engawa.config.EngawaConfig;
 import engawa.config.TunnelsConfig;
 import engawa.net.Listener;
+import engawa.snapshot.Snapshot;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -12,6 +12,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,7 @@ public final class TunnelListener implements Listener {
     private final String role;
     private final BindAddress address;
     private final TunnelListenerContext lc;
-    private final LinkTls tls = new LinkTls();
+    private final LinkTls tls;
     private final Channel channel;
 
     public TunnelListener(String role, BindAddress address, TunnelListenerContext lc) {
@@ -34,6 +35,7 @@ public final class TunnelListener implements Listener {
         this.address = address;
         this.lc = lc;
         var services = lc.services();
+        this.tls = new LinkTls(services.certificates());
         this.channel = new ServerBootstrap()
                 .group(services.workers())
                 .channel(services.transport().serverChannel())
@@ -54,8 +56,8 @@ public final class TunnelListener implements Listener {
     private void accept(Channel ch) {
         TunnelRegistry registry = lc.services().tunnels();
         InetAddress client = HandshakeHandler.address(ch);
-        EngawaConfig config = lc.snapshots().get().config();
-        TunnelsConfig tunnels = config.tunnels();
+        Snapshot snapshot = lc.snapshots().get();
+        TunnelsConfig tunnels = snapshot.config().tunnels();
         if (!registry.pending().tryAcquire(client)) {
             registry.metrics().handshake("over_cap");
             ch.close();
@@ -63,9 +65,9 @@ public final class TunnelListener implements Listener {
         }
         SslContext ctx;
         try {
-            ctx = tunnels == null ? null : tls.context(config);
-        } catch (IllegalStateException e) {
-            LOG.error("{}", e.getMessage());
+            ctx = tunnels == null ? null : tls.context(snapshot);
+        } catch (SSLException | RuntimeException e) {
+            LOG.error("tunnels.tls: certificate \"{}\" cannot serve the tunnel link: {}", tunnels.tls(), e.getMessage());
             ctx = null;
         }
         if (ctx == null) {

@@ -44,7 +44,7 @@ final class TunnelFixture implements AutoCloseable {
         String certs = Examples.dir().resolve("certs").toString();
         int tcpPort = freePort();
         String yaml = """
-                listen: {http: "127.0.0.1:0", tunnel: "127.0.0.1:0"}
+                listen: {http: "127.0.0.1:0", https: "127.0.0.1:0", tunnel: "127.0.0.1:0", admin: "127.0.0.1:0"}
                 log: {access: "off"}
                 certificates:
                   example: {cert_file: %s/example.test.crt, key_file: %s/example.test.key}
@@ -158,6 +158,21 @@ final class TunnelFixture implements AutoCloseable {
         cmd.addAll(List.of(args));
         cmd.add("http://" + name + "." + DOMAIN + ":" + httpPort() + path);
         return run(cmd);
+    }
+
+    /** curl through the edge's HTTPS listener, trusting the examples' CA. */
+    Result curlHttps(String name, String path, String... args) {
+        int port = server.port("https");
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "60", "--cacert",
+                Examples.dir().resolve("certs/ca.crt").toString(), "--resolve", name + "." + DOMAIN + ":" + port + ":127.0.0.1"));
+        cmd.addAll(List.of(args));
+        cmd.add("https://" + name + "." + DOMAIN + ":" + port + path);
+        return run(cmd);
+    }
+
+    /** A GET on the admin listener. */
+    Result admin(String path) {
+        return run(List.of("curl", "-sS", "--max-time", "30", "http://127.0.0.1:" + server.port("admin") + path));
     }
 
     static Result run(List<String> cmd) {

@@ -52,6 +52,25 @@ class TunnelHttpIT {
     }
 
     @Test
+    void overHttpsTheTunnelNameGetsTheTunnelCertificate() {
+        var r = f.curlHttps("demo", "/headers", "-i");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.text()).startsWith("HTTP/1.1 200").contains("x-forwarded-proto: https");
+        assertThat(demo.events).anyMatch(e -> e.contains("https://demo.tunnel.example.test:" + f.server.port("https")));
+    }
+
+    @Test
+    void theAdminApiListsTunnelsWithTheirClientsAndTraffic() {
+        f.curl("demo", "/hello");
+        String json = f.admin("/api/v1/tunnels").text();
+        assertThat(json).contains("\"name\":\"demo\"").contains("\"kind\":\"http\"").contains("\"token\":\"dev\"")
+                .contains("\"address\":\"127.0.0.1:").containsPattern("\"requests\":[1-9]").containsPattern("\"bytes_out\":[1-9]");
+        String metrics = f.admin("/metrics").text();
+        assertThat(metrics).containsPattern("engawa_tunnel_requests_total [1-9]").contains("engawa_tunnel_clients 1.0")
+                .contains("engawa_tunnel_handshakes_total{outcome=\"opened\"}");
+    }
+
+    @Test
     void anUnknownNameIs404AndAnExactSiteWinsOverTheTunnelDomain() {
         var r = f.curl("nobody", "/hello", "-i");
         assertThat(r.text()).startsWith("HTTP/1.1 404").contains("no tunnel named \"nobody\"");

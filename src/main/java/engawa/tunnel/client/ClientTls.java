@@ -4,16 +4,13 @@ import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import engawa.tls.PemFiles;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.Collection;
+import java.util.List;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
@@ -55,14 +52,13 @@ final class ClientTls {
                 }
             }
         }
-        Collection<? extends Certificate> extra;
-        try (InputStream in = Files.newInputStream(caFile)) {
-            extra = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        List<X509Certificate> extra;
+        try {
+            extra = PemFiles.readChain(caFile);
+        } catch (PemFiles.PemException e) {
+            throw new IllegalArgumentException("--ca " + e.getMessage(), e);
         }
-        if (extra.isEmpty()) {
-            throw new IllegalArgumentException("--ca " + caFile + " holds no certificate");
-        }
-        for (Certificate c : extra) {
+        for (X509Certificate c : extra) {
             anchors.setCertificateEntry("ca-" + i++, c);
         }
         TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
