@@ -62,8 +62,8 @@ final class FileBodies {
         }
         byte[] end = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
         total += end.length;
-        headers.set(HttpHeaderNames.CONTENT_TYPE, "multipart/byteranges; boundary=" + boundary);
-        headers.set(HttpHeaderNames.CONTENT_LENGTH, Long.toString(total));
+        headers.add(HttpHeaderNames.CONTENT_TYPE, "multipart/byteranges; boundary=" + boundary);
+        headers.add(HttpHeaderNames.CONTENT_LENGTH, Long.toString(total));
         if (rep.bytes() != null) {
             CompositeByteBuf body = Unpooled.compositeBuffer(2 * n + 1);
             for (int i = 0; i < n; i++) {

@@ -198,18 +198,18 @@ public final class StaticFileHandler implements HttpHandler {
         }
         try {
             HttpHeaders h = validators(f, rep);
-            h.set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES);
+            h.add(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES);
             if (rep.contentEncoding() != null) {
-                h.set(HttpHeaderNames.CONTENT_ENCODING, rep.contentEncoding());
+                h.add(HttpHeaderNames.CONTENT_ENCODING, rep.contentEncoding());
             }
             if (ranges.count() == 0) {
-                h.set(HttpHeaderNames.CONTENT_TYPE, f.contentType());
-                h.set(HttpHeaderNames.CONTENT_LENGTH, rep.contentLength());
+                h.add(HttpHeaderNames.CONTENT_TYPE, f.contentType());
+                h.add(HttpHeaderNames.CONTENT_LENGTH, rep.contentLength());
                 FileBodies.send(ex, HttpResponseStatus.OK, h, rep, file, 0, rep.size(), head);
             } else if (ranges.count() == 1) {
-                h.set(HttpHeaderNames.CONTENT_TYPE, f.contentType());
-                h.set(HttpHeaderNames.CONTENT_RANGE, contentRange(ranges.first(0), ranges.last(0), rep.size()));
-                h.set(HttpHeaderNames.CONTENT_LENGTH, Long.toString(ranges.length(0)));
+                h.add(HttpHeaderNames.CONTENT_TYPE, f.contentType());
+                h.add(HttpHeaderNames.CONTENT_RANGE, contentRange(ranges.first(0), ranges.last(0), rep.size()));
+                h.add(HttpHeaderNames.CONTENT_LENGTH, Long.toString(ranges.length(0)));
                 FileBodies.send(ex, HttpResponseStatus.PARTIAL_CONTENT, h, rep, file, ranges.first(0), ranges.length(0), false);
             } else {
                 FileBodies.sendMultipart(ex, h, f.contentType(), rep, file, ranges, boundary);
@@ -228,14 +228,14 @@ public final class StaticFileHandler implements HttpHandler {
     /** The headers every answer about a file carries, 304 included (RFC 9110 15.4.5). */
     private HttpHeaders validators(Lookup.Found f, Representation rep) {
         HttpHeaders h = HEADERS.newHeaders();
-        h.set(HttpHeaderNames.DATE, HttpDates.now());
-        h.set(HttpHeaderNames.ETAG, rep.etag());
-        h.set(HttpHeaderNames.LAST_MODIFIED, rep.lastModified());
+        h.add(HttpHeaderNames.DATE, HttpDates.now());
+        h.add(HttpHeaderNames.ETAG, rep.etag());
+        h.add(HttpHeaderNames.LAST_MODIFIED, rep.lastModified());
         if (cacheControl != null) {
-            h.set(HttpHeaderNames.CACHE_CONTROL, cacheControl);
+            h.add(HttpHeaderNames.CACHE_CONTROL, cacheControl);
         }
         if (f.encoded().length > 0) {
-            h.set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+            h.add(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
         }
         return h;
     }
