@@ -41,19 +41,28 @@ class StaticFilesCurlIT {
         Path examples = Examples.dir();
         // The reference config's static routes, over the repo's example sites.
         server = TestServer.start(dir, """
-                listen: {http: "127.0.0.1:0"}
+                listen: {http: "127.0.0.1:0", https: "127.0.0.1:0"}
+                certificates:
+                  example: {cert_file: %1$s/certs/example.test.crt, key_file: %1$s/certs/example.test.key}
                 sites:
                   files:
                     hosts: [files.test]
                     routes:
                       - {path: /, static: {root: www, precompressed: [gzip]}}
+                  secure:
+                    hosts: [static.example.test]
+                    tls: example
+                    routes:
+                      - {path: /, static: {root: www, precompressed: [gzip]}}
                   peacock:
                     hosts: [www.example.test]
+                    tls: example
                     routes:
                       - path: /assets/
                         static: {root: %1$s/sites/peacock/assets, precompressed: [br, gzip], cache_control: "max-age=3600"}
                   parrot:
                     hosts: [parrot.example.test]
+                    tls: example
                     routes:
                       - path: /
                         static: {root: %1$s/sites/parrot, index: [index.html]}
@@ -160,6 +169,34 @@ class StaticFilesCurlIT {
                 .contains("content-type: text/html; charset=utf-8");
         Run plain = curl("-H", "Host: files.test", "-I", url("/page.html"));
         assertThat(plain.text()).doesNotContain("content-encoding").contains("content-length: " + page.length);
+    }
+
+    /** curl over TLS to the https listener, trusting the examples' CA, for static.example.test. */
+    static Run curlHttps(String path, String... args) {
+        int port = server.port("https");
+        List<String> all = new ArrayList<>(List.of("--cacert", Examples.dir().resolve("certs/ca.crt").toString(),
+                "--resolve", "static.example.test:" + port + ":127.0.0.1"));
+        all.addAll(List.of(args));
+        all.add("https://static.example.test:" + port + path);
+        return curl(all.toArray(String[]::new));
+    }
+
+    @Test
+    void overTlsFilesAreSentInChunksByteExact() throws IOException {
+        Path out = dir.resolve("download-tls.bin");
+        Run r = curlHttps("/big.bin", "-o", out.toString(), "-w", "%{http_code} %{size_download} %{ssl_verify_result}");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.text()).isEqualTo("200 " + big.length + " 0");
+        assertThat(sha256(Files.readAllBytes(out))).isEqualTo(sha256(big));
+        Run range = curlHttps("/big.bin", "-r", "5000000-5000099");
+        assertThat(range.out()).isEqualTo(java.util.Arrays.copyOfRange(big, 5_000_000, 5_000_100));
+        Run multi = curlHttps("/big.bin", "-r", "0-9,9000000-9000009", "-D", "-");
+        assertThat(multi.text()).startsWith("HTTP/1.1 206").contains("multipart/byteranges")
+                .contains("Content-Range: bytes 9000000-9000009/" + big.length);
+        Run small = curlHttps("/page.html", "--compressed");
+        assertThat(small.out()).isEqualTo(page);
+        Run head = curlHttps("/big.bin", "-I");
+        assertThat(head.text()).startsWith("HTTP/1.1 200").contains("content-length: " + big.length);
     }
 
     @Test
