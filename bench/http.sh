@@ -17,6 +17,8 @@ ROWS=${ROWS:-"static-1k static-100k static-10m proxy tls-1k"}
 export WRK_CORE
 
 work=$(mktemp -d /tmp/engawa-bench-http.XXXXXX)
+# nginx workers run as an unprivileged user: they must be able to read the files (mktemp makes 0700).
+chmod 755 "$work"
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done

@@ -3,17 +3,20 @@ package engawa.http.statics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.stream.ChunkedInput;
 import java.io.EOFException;
 
 /**
  * A range of an {@link OpenFile} read in chunks for connections that cannot use sendfile (TLS, which must
- * encrypt the bytes): written through the pipeline's {@code ChunkedWriteHandler}, which reads the next
- * chunk only while the connection is writable. Positional reads, so ranges of one file can share it. A
+ * encrypt the bytes; HTTP/2, which frames them): written through the pipeline's {@code ChunkedWriteHandler},
+ * which reads the next chunk only while the connection is writable. Chunks are {@link HttpContent}, which
+ * every HTTP codec takes. Positional reads, so ranges of one file can share it. A
  * file that shrank while being sent fails the write (the connection is then closed) rather than sending
  * fewer bytes than Content-Length promised. Runs on the event loop.
  */
-final class FileChunks implements ChunkedInput<ByteBuf> {
+final class FileChunks implements ChunkedInput<HttpContent> {
     static final int CHUNK_SIZE = 32 * 1024;
 
     private final OpenFile file;
@@ -45,12 +48,12 @@ final class FileChunks implements ChunkedInput<ByteBuf> {
 
     @Deprecated
     @Override
-    public ByteBuf readChunk(ChannelHandlerContext ctx) throws Exception {
+    public HttpContent readChunk(ChannelHandlerContext ctx) throws Exception {
         return readChunk(ctx.alloc());
     }
 
     @Override
-    public ByteBuf readChunk(ByteBufAllocator allocator) throws Exception {
+    public HttpContent readChunk(ByteBufAllocator allocator) throws Exception {
         if (offset >= end) {
             return null;
         }
@@ -66,7 +69,7 @@ final class FileChunks implements ChunkedInput<ByteBuf> {
                 read += r;
             }
             offset += n;
-            ByteBuf out = buf;
+            HttpContent out = new DefaultHttpContent(buf);
             buf = null;
             return out;
         } finally {

@@ -97,7 +97,7 @@ class StaticFilesChunkedTest {
         Object msg;
         while ((msg = channel.readOutbound()) != null) {
             assertThat(msg).as("zero-copy is off: bytes only").isNotInstanceOf(FileRegion.class);
-            ByteBuf buf = (ByteBuf) msg;
+            ByteBuf buf = (ByteBuf) msg; // the HTTP/1.1 encoder's output
             byte[] b = new byte[buf.readableBytes()];
             buf.readBytes(b);
             buf.release();
