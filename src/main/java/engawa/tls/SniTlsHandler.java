@@ -18,6 +18,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class SniTlsHandler extends SniHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SniTlsHandler.class);
+    /**
+     * How long a closing connection waits for the client's close_notify after sending its own, still reading.
+     * Closing at once could find the client's late frames (HTTP/2 WINDOW_UPDATEs, say) unread, and the
+     * kernel then answers with a reset that destroys the response bytes still in flight; the nginx answer
+     * to this is lingering_close.
+     */
+    static final long LINGER_MILLIS = 10_000;
 
     private final TlsMetrics metrics;
 
@@ -35,6 +42,13 @@ public final class SniTlsHandler extends SniHandler {
             }
             return e.context();
         };
+    }
+
+    @Override
+    protected SslHandler newSslHandler(SslContext context, io.netty.buffer.ByteBufAllocator allocator) {
+        SslHandler ssl = super.newSslHandler(context, allocator);
+        ssl.setCloseNotifyReadTimeoutMillis(LINGER_MILLIS);
+        return ssl;
     }
 
     @Override

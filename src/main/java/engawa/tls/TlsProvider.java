@@ -1,5 +1,6 @@
 package engawa.tls;
 
+import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
@@ -7,6 +8,7 @@ import io.netty.handler.ssl.OpenSslServerSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SSLException;
@@ -17,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * The TLS implementation the https listener uses: BoringSSL through netty-tcnative when it loads (faster
  * handshakes and bulk encryption than the JDK's), the JDK's own otherwise, with one log line saying which
  * and why. {@code -Dengawa.tls.provider=jdk} forces the JDK. Builds the server contexts: TLS 1.2 and 1.3
- * only, session resumption on (session cache, and tickets with keys the library generates and rotates),
- * ALPN advertising {@link #ALPN}. Immutable and thread-safe.
+ * only with AEAD ciphers, session resumption on (session cache, and tickets with keys the library
+ * generates and rotates), ALPN advertising {@link #ALPN} (HTTP/2 preferred). Immutable and thread-safe.
  *
  * @param name  {@code boringssl}, {@code openssl} (a dynamically linked tcnative) or {@code jdk}, as metrics label it
  */
@@ -26,7 +28,7 @@ public record TlsProvider(SslProvider provider, String name) {
     private static final Logger LOG = LoggerFactory.getLogger(TlsProvider.class);
 
     /** The protocols offered by ALPN, most preferred first. */
-    public static final List<String> ALPN = List.of(ApplicationProtocolNames.HTTP_1_1);
+    public static final List<String> ALPN = List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
     static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
     /** Picks the provider and logs the choice. */
@@ -59,6 +61,9 @@ public record TlsProvider(SslProvider provider, String name) {
         SslContext ctx = SslContextBuilder.forServer(key.key(), key.chain())
                 .sslProvider(provider)
                 .protocols(PROTOCOLS)
+                // TLS 1.3 suites, then ECDHE with AEAD only: what HTTP/2 requires (RFC 9113 9.2.2) and
+                // modern clients offer; no RSA key exchange, no CBC.
+                .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ALPN))

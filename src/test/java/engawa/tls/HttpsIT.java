@@ -133,11 +133,19 @@ class HttpsIT {
     }
 
     @Test
-    void alpnSelectsHttp11() {
-        assertThat(TlsClients.curl(CA, "www.example.test", https, "/").output()).contains("ALPN: server accepted http/1.1");
+    void alpnPrefersHttp2AndFallsBackToHttp11() {
+        assertThat(TlsClients.curl(CA, "www.example.test", https, "/").output()).contains("ALPN: server accepted h2")
+                .contains("< HTTP/2 302");
+        assertThat(TlsClients.curl(CA, "www.example.test", https, "/", "--http1.1").output())
+                .contains("ALPN: server accepted http/1.1").contains("< HTTP/1.1 302");
         var offered = TlsClients.run("", "openssl", "s_client", "-connect", "127.0.0.1:" + https, "-servername",
-                "www.example.test", "-CAfile", CA.toString(), "-alpn", "h2,http/1.1");
+                "www.example.test", "-CAfile", CA.toString(), "-alpn", "http/1.1");
         assertThat(offered.output()).contains("ALPN protocol: http/1.1");
+        // A client that offers no ALPN at all gets HTTP/1.1.
+        String request = "GET / HTTP/1.1\r\nHost: www.example.test\r\nConnection: close\r\n\r\n";
+        var none = TlsClients.run(request, "openssl", "s_client", "-connect", "127.0.0.1:" + https, "-servername",
+                "www.example.test", "-CAfile", CA.toString(), "-ign_eof");
+        assertThat(none.output()).contains("No ALPN negotiated").contains("HTTP/1.1 302 Found");
     }
 
     @Test

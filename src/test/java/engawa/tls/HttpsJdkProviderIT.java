@@ -38,7 +38,7 @@ class HttpsJdkProviderIT {
             for (var row : List.of(List.of("example.test", "301"), List.of("deep.example.test", "307"))) {
                 var r = TlsClients.curl(HttpsIT.CA, row.get(0), https, "/", "--tlsv" + version, "--tls-max", version);
                 assertThat(r.output()).as(version + " " + row.get(0)).contains("SSL connection using TLSv" + version)
-                        .contains("status=" + row.get(1)).contains("ALPN: server accepted http/1.1");
+                        .contains("status=" + row.get(1)).contains("ALPN: server accepted h2");
             }
         }
         String metrics = t.server().services().meters().scrape();
