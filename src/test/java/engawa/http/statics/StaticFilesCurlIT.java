@@ -171,7 +171,7 @@ class StaticFilesCurlIT {
         assertThat(plain.text()).doesNotContain("content-encoding").contains("content-length: " + page.length);
     }
 
-    /** curl over TLS to the https listener, trusting the examples' CA, for static.example.test. */
+    /** curl over TLS to the https listener (HTTP/2 by ALPN), trusting the examples' CA, for static.example.test. */
     static Run curlHttps(String path, String... args) {
         int port = server.port("https");
         List<String> all = new ArrayList<>(List.of("--cacert", Examples.dir().resolve("certs/ca.crt").toString(),
@@ -191,12 +191,12 @@ class StaticFilesCurlIT {
         Run range = curlHttps("/big.bin", "-r", "5000000-5000099");
         assertThat(range.out()).isEqualTo(java.util.Arrays.copyOfRange(big, 5_000_000, 5_000_100));
         Run multi = curlHttps("/big.bin", "-r", "0-9,9000000-9000009", "-D", "-");
-        assertThat(multi.text()).startsWith("HTTP/1.1 206").contains("multipart/byteranges")
+        assertThat(multi.text()).startsWith("HTTP/2 206").contains("multipart/byteranges")
                 .contains("Content-Range: bytes 9000000-9000009/" + big.length);
         Run small = curlHttps("/page.html", "--compressed");
         assertThat(small.out()).isEqualTo(page);
         Run head = curlHttps("/big.bin", "-I");
-        assertThat(head.text()).startsWith("HTTP/1.1 200").contains("content-length: " + big.length);
+        assertThat(head.text()).startsWith("HTTP/2 200").contains("content-length: " + big.length);
     }
 
     @Test
