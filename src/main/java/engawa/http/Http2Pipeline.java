@@ -1,14 +1,10 @@
 package engawa.http;
 
 import engawa.config.HttpSettings;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -61,11 +57,10 @@ final class Http2Pipeline {
     }
 
     /**
-     * Between a stream's frame codec and its dispatcher: marks requests as HTTP/2.0, drops the
-     * {@code x-http2-*} headers the conversion adds (they must not reach an upstream), and wraps the bare
-     * buffers a chunked file body yields as HTTP content, which is what the codec turns into DATA frames.
+     * Between a stream's frame codec and its dispatcher: marks requests as HTTP/2.0 and drops the
+     * {@code x-http2-*} headers the conversion adds (they must not reach an upstream).
      */
-    static final class StreamAdapter extends ChannelDuplexHandler {
+    static final class StreamAdapter extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpRequest request) {
@@ -75,11 +70,6 @@ final class Http2Pipeline {
                 }
             }
             ctx.fireChannelRead(msg);
-        }
-
-        @Override
-        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            ctx.write(msg instanceof ByteBuf buf ? new DefaultHttpContent(buf) : msg, promise);
         }
     }
 
