@@ -36,7 +36,7 @@ final class FileBodies {
      */
     static void send(HttpExchange ex, HttpResponseStatus status, HttpHeaders headers, Representation rep, OpenFile file,
                      long position, long length, boolean head) {
-        if (head || rep.bytes() != null) {
+        if (head || rep.content() != null) {
             ByteBuf content = head ? Unpooled.EMPTY_BUFFER : slice(rep, position, length);
             ex.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content, headers, EmptyHttpHeaders.INSTANCE));
             return;
@@ -64,7 +64,7 @@ final class FileBodies {
         total += end.length;
         headers.add(HttpHeaderNames.CONTENT_TYPE, "multipart/byteranges; boundary=" + boundary);
         headers.add(HttpHeaderNames.CONTENT_LENGTH, Long.toString(total));
-        if (rep.bytes() != null) {
+        if (rep.content() != null) {
             CompositeByteBuf body = Unpooled.compositeBuffer(2 * n + 1);
             for (int i = 0; i < n; i++) {
                 body.addComponent(true, Unpooled.wrappedBuffer(partHeads[i]));
@@ -84,10 +84,11 @@ final class FileBodies {
     }
 
     private static ByteBuf slice(Representation rep, long position, long length) {
+        // A view of its own per response: the shared buffer's indexes never move.
         if (position == 0 && length == rep.size()) {
-            return Unpooled.wrappedBuffer(rep.bytes());
+            return rep.content().duplicate();
         }
-        return Unpooled.wrappedBuffer(rep.bytes().slice((int) position, (int) length));
+        return rep.content().slice((int) position, (int) length);
     }
 
     private static Object piece(HttpExchange ex, OpenFile file, long position, long length) {

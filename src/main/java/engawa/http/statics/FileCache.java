@@ -38,7 +38,7 @@ final class FileCache {
                 .build();
     }
 
-    /** The lookup for {@code key} (see {@link FileResolver#resolve}), from memory while it is fresh. */
+    /** The lookup for request path {@code key} (see {@link FileResolver#resolve}), from memory while it is fresh. */
     Lookup get(String key) {
         Lookup l = entries.getIfPresent(key);
         long now = System.nanoTime();

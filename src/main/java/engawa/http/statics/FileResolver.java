@@ -1,5 +1,7 @@
 package engawa.http.statics;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,27 +29,32 @@ final class FileResolver {
     private static final Path OUTSIDE = Path.of("/");
 
     private final Path root;
+    private final int cut;
     private final List<String> index;
     private final List<String> precompressed;
     private final int maxInMemory;
 
     /**
+     * @param cut           the length of the route's prefix without its trailing slash: what to strip
      * @param precompressed codings in preference order ({@code br}, {@code gzip}, {@code zstd})
      * @param maxInMemory   files up to this size are read into memory; larger ones are sent from disk
      */
-    FileResolver(Path root, List<String> index, List<String> precompressed, int maxInMemory) {
+    FileResolver(Path root, int cut, List<String> index, List<String> precompressed, int maxInMemory) {
         this.root = root.toAbsolutePath().normalize();
+        this.cut = cut;
         this.index = List.copyOf(index);
         this.precompressed = List.copyOf(precompressed);
         this.maxInMemory = maxInMemory;
     }
 
     /**
-     * Resolves {@code key}: empty for the root itself named without a slash, else {@code /} and the path
-     * below the root ({@code /}, {@code /css/app.css}, {@code /docs/}). Representations of {@code previous}
-     * that still describe the same file are reused, with the bytes they hold.
+     * Resolves a request path of the route, whose prefix ends at a segment boundary. Representations of
+     * {@code previous} that still describe the same file are reused, with the bytes they hold.
      */
-    Lookup resolve(String key, Lookup previous, long now) {
+    Lookup resolve(String path, Lookup previous, long now) {
+        // What lies below the root: empty for the route's own path without its slash, else "/..."
+        // ("/", "/css/app.css", "/docs/").
+        String key = path.length() <= cut ? "" : path.substring(cut);
         Path rootReal;
         try {
             rootReal = root.toRealPath();
@@ -154,11 +161,11 @@ final class FileResolver {
         long mtimeMillis = attrs.lastModifiedTime().toMillis();
         String tag = "\"" + Long.toHexString(mtimeMicros) + "-" + Long.toHexString(size)
                 + (coding == null ? "" : "-" + coding) + "\"";
-        ByteBuffer bytes = size <= maxInMemory ? read(real, (int) size) : null;
-        OpenFile file = bytes == null ? openChecked(real, size) : null;
+        ByteBuf content = size <= maxInMemory ? read(real, (int) size) : null;
+        OpenFile file = content == null ? openChecked(real, size) : null;
         return new Representation(coding, coding == null ? null : AsciiString.cached(coding), real, size, mtimeMicros,
                 AsciiString.cached(tag), HttpDates.format(mtimeMillis), Math.floorDiv(mtimeMillis, 1000),
-                AsciiString.cached(Long.toString(size)), bytes, file);
+                AsciiString.cached(Long.toString(size)), content, file);
     }
 
     /** The file opened, or null when it cannot be or is no longer {@code size} bytes long (being replaced). */
@@ -171,8 +178,14 @@ final class FileResolver {
         return file;
     }
 
-    /** The whole file in a read-only direct buffer, or null when it is not {@code size} bytes long any more. */
-    private static ByteBuffer read(Path real, int size) {
+    /**
+     * The whole file in a direct buffer shared by every response (read-only, release ignored: the garbage
+     * collector frees it with the cache entry), or null when it is not {@code size} bytes long any more.
+     */
+    private static ByteBuf read(Path real, int size) {
+        if (size == 0) {
+            return Unpooled.EMPTY_BUFFER;
+        }
         try (FileChannel ch = FileChannel.open(real, StandardOpenOption.READ)) {
             ByteBuffer buf = ByteBuffer.allocateDirect(size);
             while (buf.hasRemaining()) {
@@ -183,7 +196,7 @@ final class FileResolver {
             if (ch.size() != size) {
                 return null;
             }
-            return buf.flip().asReadOnlyBuffer();
+            return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(buf.flip()).asReadOnly());
         } catch (IOException e) {
             return null;
         }

@@ -1,7 +1,7 @@
 package engawa.http.statics;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.util.AsciiString;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -18,20 +18,21 @@ import java.nio.file.Path;
  * @param lastModified    the Last-Modified value (IMF-fixdate)
  * @param lastModifiedSeconds the same in seconds since the epoch, for date comparisons
  * @param contentLength   {@code size} as a header value
- * @param bytes           the whole file in a read-only direct buffer when small, else null (served from disk)
+ * @param content         the whole file when small, else null (served from disk): a read-only direct buffer
+ *                        that ignores release; each response sends a duplicate of it
  * @param file            when not in memory, the file kept open (as nginx's {@code open_file_cache} does), or
  *                        null when it could not be; each {@link Lookup.Found} holding this representation
  *                        holds one reference to it
  */
 record Representation(String coding, AsciiString contentEncoding, Path path, long size, long mtimeMicros,
                       AsciiString etag, AsciiString lastModified, long lastModifiedSeconds, AsciiString contentLength,
-                      ByteBuffer bytes, OpenFile file) {
+                      ByteBuf content, OpenFile file) {
 
     /**
      * What this representation costs the cache: the bytes it keeps in memory, and for an open file a
      * share that bounds how many descriptors one cache keeps open.
      */
     int memoryWeight() {
-        return (bytes == null ? 0 : bytes.capacity()) + (file == null ? 0 : OpenFile.CACHE_WEIGHT);
+        return (content == null ? 0 : content.capacity()) + (file == null ? 0 : OpenFile.CACHE_WEIGHT);
     }
 }

@@ -74,14 +74,16 @@ public final class StaticFileHandler implements HttpHandler {
     // Header values here are built by this class or checked at compile time.
     private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
-    private final String prefix;
+    /** Where the route's prefix ends in a request path, its trailing slash excluded. */
+    private final int cut;
     private final FileCache files;
     private final AsciiString cacheControl;
     private final String boundary;
 
     StaticFileHandler(String prefix, Path root, List<String> index, List<String> precompressed, String cacheControl) {
-        this.prefix = prefix;
-        this.files = new FileCache(new FileResolver(root, index, precompressed, MAX_IN_MEMORY), VALID_NANOS, MAX_CACHE_WEIGHT, IDLE);
+        this.cut = prefix.endsWith("/") ? prefix.length() - 1 : prefix.length();
+        this.files = new FileCache(new FileResolver(root, cut, index, precompressed, MAX_IN_MEMORY), VALID_NANOS,
+                MAX_CACHE_WEIGHT, IDLE);
         this.cacheControl = cacheControl == null || cacheControl.isBlank() ? null : AsciiString.cached(cacheControl.strip());
         byte[] random = new byte[12];
         ThreadLocalRandom.current().nextBytes(random);
@@ -117,24 +119,14 @@ public final class StaticFileHandler implements HttpHandler {
             ex.writeAndFlush(r);
             return;
         }
-        String key = ex.path().encodedSlash() ? null : key(ex.path().path());
-        if (key == null) {
+        String path = ex.path().path();
+        // The prefix must end at a segment boundary: route /docs does not serve /docsx (nor /docs../x).
+        if (ex.path().encodedSlash() || (path.length() > cut && path.charAt(cut) != '/')) {
             ex.sendError(404);
             return;
         }
-        serve(ex, key, head, true);
-    }
-
-    /**
-     * The part of {@code path} below the root: empty for the route's own path without its slash, else
-     * starting with {@code /}; null when the prefix does not end at a segment boundary.
-     */
-    String key(String path) {
-        int cut = prefix.endsWith("/") ? prefix.length() - 1 : prefix.length();
-        if (path.length() <= cut) {
-            return "";
-        }
-        return path.charAt(cut) == '/' ? path.substring(cut) : null;
+        // The whole path is the cache key (the route's prefix is fixed): no substring per request.
+        serve(ex, path, head, true);
     }
 
     private void serve(HttpExchange ex, String key, boolean head, boolean mayRetry) {
@@ -180,7 +172,7 @@ public final class StaticFileHandler implements HttpHandler {
             return;
         }
         OpenFile file = null;
-        if (!head && rep.bytes() == null) {
+        if (!head && rep.content() == null) {
             file = rep.file() != null && rep.file().tryRetain() ? rep.file() : OpenFile.open(rep.path());
             if (mayRetry && (file == null || (file != rep.file() && file.size() != rep.size()))) {
                 // Replaced or removed since it was looked up (a deploy): ask the disk again, once.
