@@ -17,7 +17,8 @@ import java.util.concurrent.Executors;
 
 /**
  * Long-lived state that successive snapshots share: the event loops, the store, the metrics registry, and
- * the stateful parts of the edge (upstream health, limit counters, issued certificates). A snapshot refers
+ * the stateful parts of the edge (upstream health, limit counters, issued certificates, the request
+ * metrics and the access log, which every exchange reports to when it ends). A snapshot refers
  * to these; a reload keeps them. Created once per process by the server, or in a dry form for
  * {@code engawa check}, which compiles a document without binding or storing anything.
  */
