@@ -62,39 +62,57 @@ public final class DnsListener implements Listener {
         } else {
             b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP_QUERY));
         }
+        long idle = snapshots.get().config().dns().tcpIdleTimeout().toMillis();
+        ServerBootstrap tcpBootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(services.transport().serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
+                                .addLast(new LengthFieldBasedFrameDecoder(Query.MAX_MESSAGE, 0, 2, 0, 2))
+                                .addLast(new DnsTcpHandler(responder, services.blocking()));
+                    }
+                });
         Channel tcpChannel = null;
+        // Port 0 (tests): TCP picks a port free for TCP, UDP takes the same one or the next attempt tries
+        // again; a port that failed stays held until the end so that the kernel offers a different one.
+        List<Channel> held = new ArrayList<>();
         try {
-            Channel first = b.bind(address.socketAddress()).syncUninterruptibly().channel();
-            udp.add(first);
-            int port = ((InetSocketAddress) first.localAddress()).getPort();
-            InetSocketAddress same = address.allAddresses() ? new InetSocketAddress(port) : new InetSocketAddress(address.host(), port);
-            for (int i = 1; i < sockets; i++) {
-                udp.add(b.bind(same).syncUninterruptibly().channel());
+            for (int attempt = 0; tcpChannel == null; attempt++) {
+                Channel candidate = tcpBootstrap.bind(address.socketAddress()).syncUninterruptibly().channel();
+                try {
+                    bindUdp(b, ((InetSocketAddress) candidate.localAddress()).getPort(), sockets);
+                    tcpChannel = candidate;
+                } catch (RuntimeException e) {
+                    held.add(candidate);
+                    if (address.port() != 0 || attempt >= 20) {
+                        throw e;
+                    }
+                }
             }
-            long idle = snapshots.get().config().dns().tcpIdleTimeout().toMillis();
-            tcpChannel = new ServerBootstrap()
-                    .group(group)
-                    .channel(services.transport().serverChannel())
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline()
-                                    .addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
-                                    .addLast(new LengthFieldBasedFrameDecoder(Query.MAX_MESSAGE, 0, 2, 0, 2))
-                                    .addLast(new DnsTcpHandler(responder, services.blocking()));
-                        }
-                    })
-                    .bind(same)
-                    .syncUninterruptibly()
-                    .channel();
-        } catch (RuntimeException e) {
-            udp.forEach(Channel::close);
-            throw e;
+        } finally {
+            held.forEach(c -> c.close().syncUninterruptibly());
         }
         this.tcp = tcpChannel;
+    }
+
+    private void bindUdp(Bootstrap b, int port, int sockets) {
+        InetSocketAddress at = address.allAddresses() ? new InetSocketAddress(port) : new InetSocketAddress(address.host(), port);
+        List<Channel> bound = new ArrayList<>();
+        try {
+            for (int i = 0; i < sockets; i++) {
+                bound.add(b.bind(at).syncUninterruptibly().channel());
+            }
+            udp.addAll(bound);
+        } catch (RuntimeException e) {
+            bound.forEach(c -> c.close().syncUninterruptibly());
+            throw e;
+        }
     }
 
     @Override

@@ -165,6 +165,10 @@ public final class ZoneContent {
         }
     }
 
+    /**
+     * SHA-256 of the SOA fields, plus the sum (lane-wise, so order does not matter) of one SHA-256 per RRset
+     * over its owner, type, TTL and sorted values: reordering the document's records changes nothing.
+     */
     private static String digest(ZoneConfig zone, List<RRset> sets) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -173,6 +177,11 @@ public final class ZoneContent {
             b.putLong(zone.ttl()).putLong(soa.refresh()).putLong(soa.retry()).putLong(soa.expire()).putLong(soa.minimum());
             md.update(b.array(), 0, b.position());
             md.update((soa.primary() + " " + soa.contact() + "\n").getBytes(StandardCharsets.UTF_8));
+            long[] sum = new long[4];
+            ByteBuffer head = ByteBuffer.wrap(md.digest());
+            for (int i = 0; i < 4; i++) {
+                sum[i] = head.getLong();
+            }
             for (RRset s : sets) {
                 if (s.type() == Type.SOA) {
                     continue;
@@ -181,13 +190,22 @@ public final class ZoneContent {
                 b.clear();
                 b.putInt(s.type()).putLong(s.ttl()).putInt(s.rdata().size());
                 md.update(b.array(), 0, b.position());
-                for (byte[] rd : s.rdata()) {
+                List<byte[]> values = s.rdata().size() == 1 ? s.rdata() : s.rdata().stream().sorted(Arrays::compare).toList();
+                for (byte[] rd : values) {
                     md.update((byte) (rd.length >> 8));
                     md.update((byte) rd.length);
                     md.update(rd);
                 }
+                ByteBuffer h = ByteBuffer.wrap(md.digest());
+                for (int i = 0; i < 4; i++) {
+                    sum[i] += h.getLong();
+                }
             }
-            return HexFormat.of().formatHex(md.digest());
+            ByteBuffer out = ByteBuffer.allocate(32);
+            for (long l : sum) {
+                out.putLong(l);
+            }
+            return HexFormat.of().formatHex(out.array());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
