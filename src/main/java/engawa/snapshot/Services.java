@@ -124,6 +124,7 @@ public final class Services implements AutoCloseable {
 
     @Override
     public void close() {
+        certificates.close();
         upstreams.close();
         tunnels.close();
         blocking.shutdown();

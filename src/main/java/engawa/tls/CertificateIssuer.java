@@ -1,5 +1,6 @@
 package engawa.tls;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -16,8 +17,8 @@ public interface CertificateIssuer {
     CertifiedKey issue(List<String> hosts);
 
     /**
-     * Whether a certificate kept from an earlier {@link #issue} may still be served as this issuer's: it
-     * chains to the issuer's current root and is not near its end (then it is issued anew).
+     * Whether a certificate kept from an earlier {@link #issue} may still be served as this issuer's at
+     * {@code now}: it chains to the issuer's current root and is not near its end (then it is issued anew).
      */
-    boolean stillGood(CertifiedKey certificate);
+    boolean stillGood(CertifiedKey certificate, Instant now);
 }

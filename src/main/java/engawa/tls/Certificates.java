@@ -3,7 +3,11 @@ package engawa.tls;
 import engawa.store.Store;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.ssl.SslContext;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +15,8 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Long-lived TLS state that successive snapshots share (one per process, in {@code Services}): the TLS
@@ -18,14 +24,19 @@ import javax.net.ssl.SSLException;
  * one PEM value per certificate name), and the TLS contexts built for certificates, so that a reload
  * which keeps a certificate keeps its context and with it the session cache of resuming clients.
  *
+ * <p>Issued certificates in use live in {@link IssuedSlot}s, checked every few hours and renewed in place
+ * ahead of their end, so a server running with no new revision keeps valid certificates.
+ *
  * <p>A read-only instance (no store, or a dry compile) never writes: it issues nothing and builds no
  * context. Blocking (store, key generation): call from compile or admin threads, never an event loop.
  * Thread-safe.
  */
-public final class Certificates {
+public final class Certificates implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Certificates.class);
     /** Store namespace of issued certificates: key = certificate name, value = chain and key as PEM. */
     public static final String ISSUED = "tls.issued";
     private static final int CONTEXT_CACHE = 256;
+    private static final Duration RENEWAL_CHECK = Duration.ofHours(6);
 
     private final Store store;
     private final boolean writable;
@@ -38,6 +49,10 @@ public final class Certificates {
             return size() > CONTEXT_CACHE;
         }
     };
+    /** Live slots by name, issuer and hosts; weak, so slots no snapshot uses any more go away. Guarded by {@link #issuing}. */
+    private final Map<String, WeakReference<IssuedSlot>> slots = new HashMap<>();
+    private Thread renewal;
+    private volatile boolean closed;
     private volatile TlsProvider provider;
 
     /**
@@ -94,18 +109,121 @@ public final class Certificates {
      */
     public CertifiedKey obtain(String name, String issuer, Collection<String> hosts) {
         CertificateIssuer by = requireIssuer(issuer);
-        List<String> wanted = List.copyOf(new TreeSet<>(hosts));
         issuing.lock();
         try {
-            Optional<CertifiedKey> kept = stored(name);
-            if (kept.isPresent() && new TreeSet<>(kept.get().dnsNames()).equals(new TreeSet<>(wanted))
-                    && by.stillGood(kept.get())) {
-                return kept.get();
-            }
-            return issueLocked(name, by, wanted);
+            return obtainLocked(name, by, sorted(hosts), Instant.now());
         } finally {
             issuing.unlock();
         }
+    }
+
+    private CertifiedKey obtainLocked(String name, CertificateIssuer by, List<String> wanted, Instant now) {
+        Optional<CertifiedKey> kept = stored(name);
+        if (kept.isPresent() && sorted(kept.get().dnsNames()).equals(wanted) && by.stillGood(kept.get(), now)) {
+            return kept.get();
+        }
+        return issueLocked(name, by, wanted);
+    }
+
+    /**
+     * The live slot presenting the certificate named {@code name} from {@code issuer} for exactly
+     * {@code hosts}: the one earlier snapshots use when name and hosts are unchanged, else a new one with
+     * the certificate {@linkplain #obtain obtained} and its TLS context built. Throws {@link SSLException}
+     * when the provider cannot use the certificate.
+     */
+    public IssuedSlot slot(String name, String issuer, Collection<String> hosts) throws SSLException {
+        CertificateIssuer by = requireIssuer(issuer);
+        List<String> wanted = sorted(hosts);
+        String id = name + '\n' + issuer + '\n' + String.join(",", wanted);
+        issuing.lock();
+        try {
+            WeakReference<IssuedSlot> ref = slots.get(id);
+            IssuedSlot live = ref == null ? null : ref.get();
+            if (live != null && by.stillGood(live.key(), Instant.now())) {
+                return live;
+            }
+            CertifiedKey key = obtainLocked(name, by, wanted, Instant.now());
+            IssuedSlot.Current current = new IssuedSlot.Current(key, context(key));
+            if (live != null) {
+                live.replace(current);
+                return live;
+            }
+            IssuedSlot created = new IssuedSlot(name, issuer, wanted, current);
+            slots.put(id, new WeakReference<>(created));
+            if (renewal == null) {
+                renewal = Thread.ofVirtual().name("engawa-certificate-renewal").start(this::renewLoop);
+            }
+            return created;
+        } finally {
+            issuing.unlock();
+        }
+    }
+
+    /**
+     * Renews, in place, every live slot whose certificate is not {@linkplain CertificateIssuer#stillGood
+     * good} at {@code now}; returns how many were renewed. One that fails is logged and tried again at the
+     * next check.
+     */
+    int renewDue(Instant now) {
+        issuing.lock();
+        try {
+            int renewed = 0;
+            for (var it = slots.values().iterator(); it.hasNext(); ) {
+                IssuedSlot slot = it.next().get();
+                if (slot == null) {
+                    it.remove();
+                    continue;
+                }
+                CertificateIssuer by = requireIssuer(slot.issuer());
+                if (by.stillGood(slot.key(), now)) {
+                    continue;
+                }
+                try {
+                    CertifiedKey key = obtainLocked(slot.name(), by, slot.hosts(), now);
+                    slot.replace(new IssuedSlot.Current(key, context(key)));
+                    renewed++;
+                    LOG.info("certificate \"{}\" for {} renewed by issuer {}, valid until {}", slot.name(), slot.hosts(),
+                            by.name(), key.notAfter());
+                } catch (SSLException | RuntimeException e) {
+                    LOG.warn("renewing certificate \"{}\" for {} failed (retried in {}): {}", slot.name(), slot.hosts(),
+                            RENEWAL_CHECK, e.toString());
+                }
+            }
+            return renewed;
+        } finally {
+            issuing.unlock();
+        }
+    }
+
+    private void renewLoop() {
+        while (!closed) {
+            try {
+                Thread.sleep(RENEWAL_CHECK);
+                renewDue(Instant.now());
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("certificate renewal check failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** Stops the renewal checks. */
+    @Override
+    public void close() {
+        closed = true;
+        issuing.lock();
+        try {
+            if (renewal != null) {
+                renewal.interrupt();
+            }
+        } finally {
+            issuing.unlock();
+        }
+    }
+
+    private static List<String> sorted(Collection<String> hosts) {
+        return List.copyOf(new TreeSet<>(hosts));
     }
 
     /**
@@ -117,7 +235,7 @@ public final class Certificates {
         CertificateIssuer by = requireIssuer(issuer);
         issuing.lock();
         try {
-            return issueLocked(name, by, List.copyOf(new TreeSet<>(hosts)));
+            return issueLocked(name, by, sorted(hosts));
         } finally {
             issuing.unlock();
         }

@@ -48,9 +48,9 @@ public final class InternalIssuer implements CertificateIssuer {
     }
 
     @Override
-    public boolean stillGood(CertifiedKey certificate) {
+    public boolean stillGood(CertifiedKey certificate, Instant now) {
         return ca().signed(certificate.leaf())
-                && certificate.notAfter().isAfter(Instant.now().plus(RENEW_BEFORE))
+                && certificate.notAfter().isAfter(now.plus(RENEW_BEFORE))
                 && certificate.keyMatchesLeaf();
     }
 }

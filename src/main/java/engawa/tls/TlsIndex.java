@@ -18,12 +18,31 @@ public final class TlsIndex {
     public static final TlsIndex EMPTY = new TlsIndex(List.of(), Map.of(), Map.of(), null);
 
     /**
-     * One certificate of the document as compiled.
+     * One certificate of the document as compiled: from PEM files, or issued and then read through its
+     * {@link IssuedSlot}, which renewal may refresh under a running snapshot.
      *
      * @param key     null while not issued (a dry compile of {@code issuer: internal})
      * @param context null in a dry compile
      */
-    public record Entry(String name, CertifiedKey key, SslContext context) {
+    public record Entry(String name, CertifiedKey key, SslContext context, IssuedSlot slot) {
+
+        public Entry(String name, CertifiedKey key, SslContext context) {
+            this(name, key, context, null);
+        }
+
+        static Entry issued(IssuedSlot slot) {
+            return new Entry(slot.name(), null, null, slot);
+        }
+
+        @Override
+        public CertifiedKey key() {
+            return slot != null ? slot.key() : key;
+        }
+
+        @Override
+        public SslContext context() {
+            return slot != null ? slot.context() : context;
+        }
     }
 
     private final List<Entry> entries;

@@ -38,6 +38,7 @@ public final class TlsIndexCompiler {
         Map<String, Set<String>> users = hostsByCertificate(config);
 
         Map<String, CertifiedKey> keys = new LinkedHashMap<>();
+        Map<String, IssuedSlot> slots = new LinkedHashMap<>();
         for (CertificateConfig cc : config.certificates().values()) {
             String at = "certificates." + cc.name();
             if (cc.issued()) {
@@ -46,8 +47,10 @@ public final class TlsIndexCompiler {
                     continue; // nothing to issue for (yet), or a dry run, which issues nothing
                 }
                 try {
-                    keys.put(cc.name(), certificates.obtain(cc.name(), cc.issuer(), hosts));
-                } catch (RuntimeException e) {
+                    IssuedSlot slot = certificates.slot(cc.name(), cc.issuer(), hosts);
+                    slots.put(cc.name(), slot);
+                    keys.put(cc.name(), slot.key());
+                } catch (SSLException | RuntimeException e) {
                     problems.error(at + ".issuer", "cannot issue a certificate for " + hosts + ": " + e.getMessage());
                 }
             } else if (cc.certFile() != null && cc.keyFile() != null) {
@@ -62,6 +65,10 @@ public final class TlsIndexCompiler {
 
         List<TlsIndex.Entry> entries = new ArrayList<>();
         for (CertificateConfig cc : config.certificates().values()) {
+            if (slots.containsKey(cc.name())) {
+                entries.add(TlsIndex.Entry.issued(slots.get(cc.name())));
+                continue;
+            }
             CertifiedKey k = keys.get(cc.name());
             io.netty.handler.ssl.SslContext context = null;
             if (k != null && live) {

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -86,6 +88,28 @@ class InternalIssuerIT {
             assertThat(grown).isNotEqualTo(served);
             assertThat(CertifiedKey.dnsNames(grown)).containsExactlyInAnyOrder("shop.test", "*.shop.test", "shop.example");
             assertThat(TlsClients.curl(ca, "shop.example", again.port("https"), "/").output()).contains("status=302");
+        }
+    }
+
+    @Test
+    void aCertificateNearItsEndIsRenewedUnderTheRunningSnapshot() throws Exception {
+        try (EngawaServer server = start("shop.test")) {
+            int port = server.port("https");
+            Path ca = trustedCa();
+            long revision = server.snapshot().revision();
+            X509Certificate before = leaf(port, "shop.test", ca);
+            Certificates certificates = server.services().certificates();
+            assertThat(certificates.renewDue(Instant.now())).isZero();
+            assertThat(leaf(port, "shop.test", ca)).isEqualTo(before);
+
+            // Eleven months on, the year-long certificate has under 30 days left.
+            assertThat(certificates.renewDue(Instant.now().plus(Duration.ofDays(340)))).isEqualTo(1);
+            X509Certificate after = leaf(port, "shop.test", ca);
+            assertThat(after).isNotEqualTo(before);
+            assertThat(CertifiedKey.dnsNames(after)).containsExactly("shop.test");
+            assertThat(server.snapshot().revision()).isEqualTo(revision);
+            assertThat(certificates.stored("local").orElseThrow().leaf()).isEqualTo(after);
+            assertThat(TlsClients.curl(ca, "shop.test", port, "/").output()).contains("status=302");
         }
     }
 
