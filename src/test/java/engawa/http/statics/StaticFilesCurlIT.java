@@ -188,6 +188,10 @@ class StaticFilesCurlIT {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.text()).isEqualTo("200 " + big.length + " 0");
         assertThat(sha256(Files.readAllBytes(out))).isEqualTo(sha256(big));
+        Path out11 = dir.resolve("download-tls11.bin");
+        Run http11 = curlHttps("/big.bin", "--http1.1", "-o", out11.toString(), "-w", "%{http_version} %{http_code}");
+        assertThat(http11.text()).isEqualTo("1.1 200");
+        assertThat(sha256(Files.readAllBytes(out11))).isEqualTo(sha256(big));
         Run range = curlHttps("/big.bin", "-r", "5000000-5000099");
         assertThat(range.out()).isEqualTo(java.util.Arrays.copyOfRange(big, 5_000_000, 5_000_100));
         Run multi = curlHttps("/big.bin", "-r", "0-9,9000000-9000009", "-D", "-");
