@@ -2,6 +2,7 @@ package engawa.snapshot;
 
 import engawa.admin.RequestMetrics;
 import engawa.http.ExchangeObserver;
+import engawa.http.statics.FileCache;
 import engawa.log.AccessLog;
 import engawa.net.Transport;
 import engawa.store.Store;
@@ -33,6 +34,7 @@ public final class Services implements AutoCloseable {
     private final UpstreamPools upstreams;
     private final Certificates certificates;
     private final TunnelRegistry tunnels;
+    private final FileCache staticFiles = new FileCache();
     private volatile ExchangeObserver exchangeObserver = ExchangeObserver.NONE;
 
     private Services(Transport transport, EventLoopGroup workers, Store store, Path dataDir) {
@@ -114,6 +116,11 @@ public final class Services implements AutoCloseable {
         return tunnels;
     }
 
+    /** What static routes know about their files, shared across revisions so a reload keeps it warm. */
+    public FileCache staticFiles() {
+        return staticFiles;
+    }
+
     public ExchangeObserver exchangeObserver() {
         return exchangeObserver;
     }
@@ -135,5 +142,6 @@ public final class Services implements AutoCloseable {
             accessLog.close();
         }
         tunnels.releasePorts();
+        staticFiles.close();
     }
 }

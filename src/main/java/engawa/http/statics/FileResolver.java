@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,8 +22,10 @@ import java.util.concurrent.TimeUnit;
  * a root that is itself a symbolic link, switched by a deploy, is followed). Only regular files are
  * served; a FIFO or device is missing, since reading one would block the event loop.
  *
- * <p>Stateless and thread-safe. Runs on the event loop when {@link FileCache} misses or revalidates (a
- * few stat calls, and one read of a small file), as nginx does without aio.
+ * <p>A value: two routes (or two revisions of one) with the same root, prefix length, index files,
+ * codings and memory threshold are equal, and share {@link FileCache} entries. Immutable and thread-safe.
+ * Runs on the event loop when the cache misses or revalidates (a few stat calls, and one read of a small
+ * file), as nginx does without aio.
  */
 final class FileResolver {
     /** Stands for a real path outside the root (compared by identity). */
@@ -33,6 +36,7 @@ final class FileResolver {
     private final List<String> index;
     private final List<String> precompressed;
     private final int maxInMemory;
+    private final int hash;
 
     /**
      * @param cut           the length of the route's prefix without its trailing slash: what to strip
@@ -45,6 +49,18 @@ final class FileResolver {
         this.index = List.copyOf(index);
         this.precompressed = List.copyOf(precompressed);
         this.maxInMemory = maxInMemory;
+        this.hash = Objects.hash(this.root, cut, this.index, this.precompressed, maxInMemory);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o == this || (o instanceof FileResolver r && hash == r.hash && cut == r.cut && maxInMemory == r.maxInMemory
+                && root.equals(r.root) && index.equals(r.index) && precompressed.equals(r.precompressed));
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
     }
 
     /**

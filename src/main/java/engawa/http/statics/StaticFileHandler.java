@@ -20,11 +20,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code static: {root, index, precompressed, cache_control}}: serves the files under {@code root}.
@@ -53,22 +51,16 @@ import java.util.concurrent.TimeUnit;
  * {@code Content-Range: bytes *}{@code /SIZE}; If-Range (ETag or date) falls back to 200 when it does not
  * match. Cache-Control as configured.
  *
- * <p><b>Cost.</b> A {@link FileCache} keeps what the disk said for a second and the bytes of files up to
- * {@value #MAX_IN_MEMORY} bytes, so a hot small file costs no system call. Larger files are opened per
- * request and sent with sendfile(2) on plain HTTP ({@link HttpExchange#zeroCopy()}), or read in chunks
- * through the pipeline's {@code ChunkedWriteHandler} when the bytes must pass through TLS.
+ * <p><b>Cost.</b> The process-wide {@link FileCache} keeps what the disk said for a second, the bytes of
+ * files up to {@value #MAX_IN_MEMORY} bytes, and larger files open, so a hot file costs no system call to
+ * find. Bodies go with sendfile(2) on plain HTTP ({@link HttpExchange#zeroCopy()}), or in chunks through
+ * the pipeline's {@code ChunkedWriteHandler} when the bytes must pass through TLS or HTTP/2 framing.
  *
- * <p>Immutable apart from its cache; one per route and config revision; runs on the event loops.
+ * <p>Immutable; one per route and config revision; runs on the event loops.
  */
 public final class StaticFileHandler implements HttpHandler {
     /** Files up to this size are kept in memory. */
     static final int MAX_IN_MEMORY = 64 * 1024;
-    /** Bound of one route's cache: entries plus the bytes they hold. */
-    static final long MAX_CACHE_WEIGHT = 32L * 1024 * 1024;
-    /** How long what the disk said is trusted. */
-    static final long VALID_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** Cache entries unused this long are dropped, closing their files. */
-    static final Duration IDLE = Duration.ofSeconds(60);
 
     private static final AsciiString ALLOWED = AsciiString.cached("GET, HEAD");
     // Header values here are built by this class or checked at compile time.
@@ -76,14 +68,16 @@ public final class StaticFileHandler implements HttpHandler {
 
     /** Where the route's prefix ends in a request path, its trailing slash excluded. */
     private final int cut;
+    private final FileResolver resolver;
     private final FileCache files;
     private final AsciiString cacheControl;
     private final String boundary;
 
-    StaticFileHandler(String prefix, Path root, List<String> index, List<String> precompressed, String cacheControl) {
+    StaticFileHandler(FileCache files, String prefix, Path root, List<String> index, List<String> precompressed,
+                      String cacheControl) {
         this.cut = prefix.endsWith("/") ? prefix.length() - 1 : prefix.length();
-        this.files = new FileCache(new FileResolver(root, cut, index, precompressed, MAX_IN_MEMORY), VALID_NANOS,
-                MAX_CACHE_WEIGHT, IDLE);
+        this.resolver = new FileResolver(root, cut, index, precompressed, MAX_IN_MEMORY);
+        this.files = files;
         this.cacheControl = cacheControl == null || cacheControl.isBlank() ? null : AsciiString.cached(cacheControl.strip());
         byte[] random = new byte[12];
         ThreadLocalRandom.current().nextBytes(random);
@@ -96,7 +90,8 @@ public final class StaticFileHandler implements HttpHandler {
         if (cc != null && !fieldValue(cc)) {
             ctx.problems().error(at + ".cache_control", "must be a header value: visible ASCII characters and spaces");
         }
-        return new StaticFileHandler(routePrefix, config.root(), config.index(), config.precompressed(), cc);
+        return new StaticFileHandler(ctx.services().staticFiles(), routePrefix, config.root(), config.index(),
+                config.precompressed(), cc);
     }
 
     private static boolean fieldValue(String s) {
@@ -130,7 +125,7 @@ public final class StaticFileHandler implements HttpHandler {
     }
 
     private void serve(HttpExchange ex, String key, boolean head, boolean mayRetry) {
-        switch (files.get(key)) {
+        switch (files.get(resolver, key)) {
             case Lookup.Found f -> serveFile(ex, key, f, head, mayRetry);
             case Lookup.Directory d -> redirectToSlash(ex);
             case Lookup.Outside o -> ex.sendError(403);
@@ -179,7 +174,7 @@ public final class StaticFileHandler implements HttpHandler {
                 if (file != null) {
                     file.release();
                 }
-                files.invalidate(key);
+                files.invalidate(resolver, key);
                 serve(ex, key, head, false);
                 return;
             }

@@ -216,6 +216,8 @@ class StaticFilesCurlIT {
         Run home = curl("-H", "Host: parrot.example.test", "-w", "\n%{http_code} %{content_type}", url("/"));
         assertThat(home.text()).isEqualTo(Files.readString(examples.resolve("sites/parrot/index.html"))
                 + "\n200 text/html; charset=utf-8");
+        // One cache serves every route: the same path under another root is another file.
+        assertThat(curl("-H", "Host: files.test", "-w", "%{http_code}", "-o", "/dev/null", url("/")).text()).isEqualTo("404");
         Run health = curl("-H", "Host: parrot.example.test", url("/healthz"));
         assertThat(health.out()).isEqualTo(Files.readAllBytes(examples.resolve("sites/parrot/healthz")));
     }

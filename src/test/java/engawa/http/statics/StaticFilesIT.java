@@ -7,10 +7,6 @@ import engawa.testing.RawHttp;
 import engawa.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,11 +31,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class StaticFilesIT {
     private static final String HOST = "s.test";
     private static final String HELLO = "hello world\n";
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
 
     static Path dir;
     static TestServer server;
@@ -115,29 +106,15 @@ class StaticFilesIT {
     }
 
     static HttpResponse<byte[]> send(String method, String path, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.httpUrl() + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Host", HOST)
-                .method(method, HttpRequest.BodyPublishers.noBody());
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        try {
-            return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Fetch.send(method, server.httpUrl() + path, HOST, headers);
     }
 
     static String text(HttpResponse<byte[]> r) {
-        return new String(r.body(), StandardCharsets.UTF_8);
+        return Fetch.text(r);
     }
 
     static String header(HttpResponse<?> r, String name) {
-        return r.headers().firstValue(name).orElse(null);
+        return Fetch.header(r, name);
     }
 
     @Test
