@@ -35,6 +35,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.stream.ChunkedInput;
 import io.netty.handler.stream.ChunkedWriteHandler;
@@ -67,6 +68,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@code /upload}: reads the body as it comes, answers {@code "<length> <sha256>"};
  *     {@code ?hold=1} does not read it until {@link #releaseUploads}</li>
  * <li>{@code /hop}: a response carrying hop-by-hop headers</li>
+ * <li>{@code /drop}: closes the connection without answering</li>
  * <li>{@code /ws}: WebSocket echo of text frames</li>
  * <li>anything else: 200 with body {@code name} and header {@code x-upstream: name}, after reading the body</li>
  * </ul>
@@ -87,6 +89,8 @@ public final class TestUpstream implements AutoCloseable {
     private final String name;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup serving = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final AtomicInteger servingConnections = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger healthChecks = new AtomicInteger();
@@ -144,6 +148,16 @@ public final class TestUpstream implements AutoCloseable {
     /** TCP connections accepted so far. */
     public int connections() {
         return connections.get();
+    }
+
+    /** Connections that carried a request other than a health check, so far. */
+    public int requestConnections() {
+        return servingConnections.get();
+    }
+
+    /** Connections open now that carried a request other than a health check. */
+    public int openRequestConnections() {
+        return serving.size();
     }
 
     /** Requests received so far, health checks not included. */
@@ -273,13 +287,23 @@ public final class TestUpstream implements AutoCloseable {
                 if (path.equals("/healthz")) {
                     healthChecks.incrementAndGet();
                 } else {
+                    if (serving.add(ctx.channel())) {
+                        servingConnections.incrementAndGet();
+                    }
                     requests.incrementAndGet();
                     received.add(new Received(req.method().name(), req.uri(), req.headers().copy()));
+                }
+                if (path.equals("/drop")) {
+                    // Read the request, then hang up without a word.
+                    ReferenceCountUtil.release(msg);
+                    ctx.close();
+                    return;
                 }
                 if (path.equals("/ws")) {
                     ctx.pipeline().addAfter("app", "aggregate", new HttpObjectAggregator(64 * 1024));
                     ctx.pipeline().addAfter("aggregate", "ws", new WebSocketServerProtocolHandler("/ws"));
-                    ctx.pipeline().addAfter("ws", "echo", new Echo());
+                    ctx.pipeline().addAfter("ws", "frames", new WebSocketFrameAggregator(1 << 20));
+                    ctx.pipeline().addAfter("frames", "echo", new Echo());
                     ctx.pipeline().remove(this);
                     ctx.fireChannelRead(msg);
                     return;
@@ -416,10 +440,13 @@ public final class TestUpstream implements AutoCloseable {
                 return null;
             }
             int n = (int) Math.min(64 * 1024, size - pos);
-            ByteBuf b = alloc.buffer(n);
+            // One bulk write: byte-at-a-time writes are slow under paranoid leak detection (a trace each).
+            byte[] bytes = new byte[n];
             for (int i = 0; i < n; i++) {
-                b.writeByte(content(pos + i));
+                bytes[i] = content(pos + i);
             }
+            ByteBuf b = alloc.buffer(n);
+            b.writeBytes(bytes);
             pos += n;
             downloadBytes.addAndGet(n);
             return b;
