@@ -23,7 +23,7 @@ public final class HttpRoutingCompiler {
             for (RouteConfig rc : sc.routes()) {
                 String at = "sites." + sc.name() + ".routes[" + rc.index() + "]";
                 HttpHandler handler = HandlerFactory.create(ctx, at, rc);
-                handler = Guards.wrap(ctx, at, rc, handler);
+                handler = Guards.wrap(ctx, at, sc.name(), rc, handler);
                 routes.add(new Route(rc.path(), "routes[" + rc.index() + "]", maxBody(config, rc), handler));
             }
             sites.add(new Site(sc.name(), sc.hosts(), sc.tls(), sc.redirectHttps(), routes));

@@ -2,6 +2,7 @@ package engawa.snapshot;
 
 import engawa.admin.RequestMetrics;
 import engawa.http.ExchangeObserver;
+import engawa.http.guard.GuardStates;
 import engawa.http.statics.FileCache;
 import engawa.log.AccessLog;
 import engawa.net.Transport;
@@ -35,6 +36,7 @@ public final class Services implements AutoCloseable {
     private final Certificates certificates;
     private final TunnelRegistry tunnels;
     private final FileCache staticFiles = new FileCache();
+    private final GuardStates guards;
     private volatile ExchangeObserver exchangeObserver = ExchangeObserver.NONE;
 
     private Services(Transport transport, EventLoopGroup workers, Store store, Path dataDir) {
@@ -57,6 +59,7 @@ public final class Services implements AutoCloseable {
         this.upstreams = new UpstreamPools(transport, workers, blocking, meters);
         this.certificates = new Certificates(store, workers != null, meters);
         this.tunnels = new TunnelRegistry(transport, workers, meters);
+        this.guards = new GuardStates(meters, blocking);
     }
 
     /** Services for a running server: event loops on the detected transport, the given store. */
@@ -119,6 +122,11 @@ public final class Services implements AutoCloseable {
     /** What static routes know about their files, shared across revisions so a reload keeps it warm. */
     public FileCache staticFiles() {
         return staticFiles;
+    }
+
+    /** Limit state (rate buckets, requests in flight, waiting rooms) that a reload keeps. */
+    public GuardStates guards() {
+        return guards;
     }
 
     public ExchangeObserver exchangeObserver() {
