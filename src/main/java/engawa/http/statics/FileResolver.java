@@ -157,7 +157,7 @@ final class FileResolver {
         return new Lookup.Found(type, identity, encoded.toArray(new Representation[0]), now);
     }
 
-    static String extension(String coding) {
+    private static String extension(String coding) {
         return switch (coding) {
             case "br" -> ".br";
             case "gzip" -> ".gz";

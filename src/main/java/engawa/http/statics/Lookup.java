@@ -3,7 +3,7 @@ package engawa.http.statics;
 /**
  * What a request path names under a static root, as of {@link #checkedAt} ({@code System.nanoTime()}):
  * a file, a directory asked for without its trailing slash, nothing, or something outside the root.
- * Immutable; kept in {@link FileCache} and trusted for a short time before the disk is asked again.
+ * Immutable; kept in {@link FileCache} and trusted for a second before the disk is asked again.
  */
 sealed interface Lookup {
 
@@ -53,10 +53,6 @@ sealed interface Lookup {
                 }
             }
             return null;
-        }
-
-        Found checkedAt(long now) {
-            return new Found(contentType, identity, encoded, now);
         }
     }
 }
