@@ -1,6 +1,7 @@
 package engawa.http;
 
 import engawa.config.HttpSettings;
+import engawa.http.codec.RequestGuardHandler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -13,9 +14,11 @@ import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
 
 /**
- * The pipeline of one HTTP connection, a line per stage: TLS (plain listeners skip it), the HTTP/1.1
- * codec with its limits, keep-alive, chunked writes for files over TLS, and the dispatcher. On TLS the
- * HTTP stages are added once ALPN has chosen between HTTP/1.1 and HTTP/2 ({@link Http2Pipeline}).
+ * The pipeline of one HTTP connection, a line per stage: TLS (plain listeners skip it), the request guard
+ * (strict framing, limits, header and idle timeouts), the HTTP/1.1 codec (its strict options set
+ * explicitly, so a system property cannot loosen them), the guard's response watcher, keep-alive,
+ * chunked writes for files over TLS, and the dispatcher. On TLS the HTTP stages are added once ALPN has
+ * chosen between HTTP/1.1 and HTTP/2 ({@link Http2Pipeline}).
  */
 public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private final HttpListenerContext lc;
@@ -39,11 +42,17 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
 
     private void http1(ChannelPipeline p) {
         HttpSettings settings = lc.snapshots().get().config().http();
+        RequestGuardHandler guard = new RequestGuardHandler(settings);
+        p.addLast("guard", guard);
         p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(settings.maxRequestLine())
                 .setMaxHeaderSize(settings.maxHeaderSize())
                 .setMaxChunkSize(64 * 1024)
-                .setValidateHeaders(true)));
+                .setValidateHeaders(true)
+                .setStrictLineParsing(true)
+                .setAllowDuplicateContentLengths(false)
+                .setUseRfc9112TransferEncoding(true)));
+        p.addLast("responses", guard.responseWatcher());
         p.addLast("keepalive", new HttpServerKeepAliveHandler());
         p.addLast("chunked", new ChunkedWriteHandler());
         p.addLast("dispatch", new RequestDispatcher(lc.snapshots(), lc.services().exchangeObserver(), lc.secure(),

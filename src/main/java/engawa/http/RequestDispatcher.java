@@ -1,5 +1,6 @@
 package engawa.http;
 
+import engawa.http.codec.RequestRejectedException;
 import engawa.snapshot.Snapshot;
 import engawa.snapshot.SnapshotHolder;
 import io.netty.buffer.Unpooled;
@@ -100,11 +101,11 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             }
             begin((HttpRequest) msg);
         } else if (msg instanceof HttpContent content) {
-            if (active != null && !active.requestComplete()) {
-                countBody(active, content);
-                active.content(content);
-                if (active.requestComplete() && active.responseComplete()) {
-                    finish(active);
+            HttpExchange ex = active;
+            if (ex != null && !ex.requestComplete()) {
+                bodyPiece(ex, content);
+                if (ex == active && ex.requestComplete() && ex.responseComplete()) {
+                    finish(ex);
                 }
             } else {
                 content.release();
@@ -179,6 +180,26 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Hands a piece of the body to the exchange. A piece whose decoding failed (bad chunk framing) ends
+     * the exchange instead: the body is not complete, so it is answered with an error if nothing was
+     * sent yet and cut otherwise; either way the connection closes and a body receiver hears it aborted.
+     */
+    private void bodyPiece(HttpExchange ex, HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            Throwable cause = content.decoderResult().cause();
+            content.release();
+            if (ex.responseStarted()) {
+                ex.abort();
+            } else {
+                ErrorResponses.send(ex, statusOf(cause), detailOf(cause), true);
+            }
+            return;
+        }
+        countBody(ex, content);
+        ex.content(content);
+    }
+
     private void countBody(HttpExchange ex, HttpContent content) {
         if (ex.route() == null || ex.responseStarted()) {
             return;
@@ -190,15 +211,24 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     private void rejectUnparsable(Throwable cause) {
-        int status = 400;
-        if (cause instanceof TooLongHttpLineException) {
-            status = 414;
+        ErrorResponses.sendAndClose(ctx, statusOf(cause), detailOf(cause));
+    }
+
+    private static int statusOf(Throwable cause) {
+        if (cause instanceof RequestRejectedException r) {
+            return r.status();
+        } else if (cause instanceof TooLongHttpLineException) {
+            return 414;
         } else if (cause instanceof TooLongHttpHeaderException) {
-            status = 431;
+            return 431;
         } else if (cause instanceof TooLongFrameException) {
-            status = 413;
+            return 413;
         }
-        ErrorResponses.sendAndClose(ctx, status, null);
+        return 400;
+    }
+
+    private static String detailOf(Throwable cause) {
+        return cause instanceof RequestRejectedException r ? r.reason() : null;
     }
 
     private void redirectToHttps(HttpExchange ex, String host) {
@@ -289,8 +319,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             // Body pieces of the request just begun follow it in the queue.
             while (active != null && !active.requestComplete() && pending.peek() instanceof HttpContent c && !(c instanceof HttpRequest)) {
                 pending.poll();
-                countBody(active, c);
-                active.content(c);
+                bodyPiece(active, c);
             }
             if (active != null && active.requestComplete() && active.responseComplete()) {
                 finish(active);

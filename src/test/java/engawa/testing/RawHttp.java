@@ -57,4 +57,41 @@ public final class RawHttp {
         }
         return out;
     }
+
+    /** What came back on one connection, and whether the server closed it rather than falling silent. */
+    public record Reply(String text, boolean closed) {
+        public java.util.List<Integer> statuses() {
+            return RawHttp.statuses(text);
+        }
+    }
+
+    /** Sends {@code request} as given and reads until the server closes or {@code timeoutMillis} of silence. */
+    public static Reply send(int port, byte[] request, int timeoutMillis) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(timeoutMillis);
+            s.getOutputStream().write(request);
+            s.getOutputStream().flush();
+            return read(s.getInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads until end of stream, reset (both count as closed) or a read timeout (not closed). */
+    public static Reply read(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        boolean closed = true;
+        try {
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                out.write(buf, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            closed = false;
+        } catch (java.net.SocketException e) {
+            // Reset after the answer: keep what arrived.
+        }
+        return new Reply(out.toString(StandardCharsets.ISO_8859_1), closed);
+    }
 }
