@@ -108,6 +108,9 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                     finish(ex);
                 }
             } else {
+                if (content.decoderResult().isFailure()) {
+                    ctx.close();
+                }
                 content.release();
             }
         } else {

@@ -51,7 +51,7 @@ final class EdgeFixture implements AutoCloseable {
                 new Route("/", "routes[0]", maxBody, new RedirectHandler("https://a.example/{uri}", 301)),
                 new Route("/echo/", "routes[1]", maxBody, EdgeFixture::echo),
                 new Route("/slow/", "routes[2]", maxBody, ex -> slow(ex, slowStepMillis))));
-        Snapshot snapshot = new Snapshot(1, compiled.document(), compiled.config(), new HttpRouting(List.of(site)));
+        Snapshot snapshot = compiled.withHttp(new HttpRouting(List.of(site)));
         this.services = live ? Services.live(null, dir, 1) : Services.dry(null, dir);
         this.context = new HttpListenerContext(new SnapshotHolder(snapshot), services, new HttpConnections(), null, () -> 0);
         if (live) {

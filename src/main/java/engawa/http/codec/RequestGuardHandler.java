@@ -40,9 +40,11 @@ import java.util.concurrent.TimeUnit;
  *       head then.</li>
  *   <li>idle: while no response is owed and no head has begun, counted from the last byte read or
  *       response written; when it passes, the connection is closed without a word, as nginx does.</li>
+ *   <li>stalled body: while a request body is partly read, no byte for the idle timeout is a stalled
+ *       client; the body is refused with 408 (or the exchange cut if its response started).</li>
  * </ul>
- * While a response is owed, nothing here times out: long downloads and slow upstreams are the
- * handler's business. One timer per connection is armed at most the shorter timeout ahead and re-armed
+ * Otherwise, while a response is owed, nothing here times out: long downloads and slow upstreams are
+ * the handler's business. One timer per connection is armed at most the shorter timeout ahead and re-armed
  * when it fires, so requests themselves never schedule or cancel anything.
  *
  * <p>The {@link #responseWatcher()} half sits after the codec and counts final responses as they finish
@@ -185,6 +187,17 @@ public final class RequestGuardHandler extends ChannelInboundHandlerAdapter {
                 long left = headStart + headerTimeout - now;
                 if (left <= 0) {
                     reject(new RequestRejectedException(408, null), false);
+                    return;
+                }
+                wait = left;
+            }
+        } else if (scanner.inBody()) {
+            if (!ctx.channel().config().isAutoRead()) {
+                lastActivity = now;
+            } else if (idleTimeout > 0) {
+                long left = lastActivity + idleTimeout - now;
+                if (left <= 0) {
+                    reject(new RequestRejectedException(408, "request body stalled"), true);
                     return;
                 }
                 wait = left;

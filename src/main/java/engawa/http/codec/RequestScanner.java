@@ -246,6 +246,11 @@ final class RequestScanner {
         return heads;
     }
 
+    /** True while a request's body or trailers are partly read: the client owes us bytes. */
+    boolean inBody() {
+        return state >= FIXED_BODY && state < FAILED || trailers;
+    }
+
     /** True at a request boundary: no head, body or trailer partly read. */
     boolean betweenRequests() {
         return state == START && !inHead;
