@@ -19,9 +19,4 @@ public record Snapshot(long revision, ConfigDocument document, EngawaConfig conf
     public Snapshot withRevision(long number) {
         return new Snapshot(number, document, config, http, upstreams, tls, dns.withRevision(number));
     }
-
-    /** The same snapshot serving other sites (tests route to handlers no document can name). */
-    public Snapshot withHttp(HttpRouting routing) {
-        return new Snapshot(revision, document, config, routing, upstreams);
-    }
 }

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,11 +52,27 @@ final class EdgeFixture implements AutoCloseable {
                 new Route("/", "routes[0]", maxBody, new RedirectHandler("https://a.example/{uri}", 301)),
                 new Route("/echo/", "routes[1]", maxBody, EdgeFixture::echo),
                 new Route("/slow/", "routes[2]", maxBody, ex -> slow(ex, slowStepMillis))));
-        Snapshot snapshot = compiled.withHttp(new HttpRouting(List.of(site)));
+        Snapshot snapshot = withHttp(compiled, new HttpRouting(List.of(site)));
         this.services = live ? Services.live(null, dir, 1) : Services.dry(null, dir);
         this.context = new HttpListenerContext(new SnapshotHolder(snapshot), services, new HttpConnections(), null, () -> 0);
         if (live) {
             listener = new HttpListener("http", new BindAddress("127.0.0.1", 0), context);
+        }
+    }
+
+    /** A copy of {@code s} serving {@code routing}; by its record components, so parts added later carry over. */
+    private static Snapshot withHttp(Snapshot s, HttpRouting routing) {
+        try {
+            RecordComponent[] parts = Snapshot.class.getRecordComponents();
+            Object[] values = new Object[parts.length];
+            Class<?>[] types = new Class<?>[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                types[i] = parts[i].getType();
+                values[i] = types[i] == HttpRouting.class ? routing : parts[i].getAccessor().invoke(s);
+            }
+            return Snapshot.class.getDeclaredConstructor(types).newInstance(values);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
         }
     }
 
