@@ -8,6 +8,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
@@ -56,6 +58,9 @@ final class ConnectionPool {
                     protected void initChannel(Channel ch) {
                         UpstreamConnection c = new UpstreamConnection(ch, ConnectionPool.this);
                         ch.attr(CONNECTION).set(c);
+                        if (server.tls()) {
+                            ch.pipeline().addLast("tls", tlsHandler(owner, server, ch));
+                        }
                         ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
                         ch.pipeline().addLast("pool", new PoolEntryHandler(c));
                     }
@@ -90,14 +95,42 @@ final class ConnectionPool {
         }
         ChannelFuture f = bootstrap.connect(address);
         f.addListener(done -> {
-            if (done.isSuccess()) {
-                UpstreamConnection fresh = f.channel().attr(CONNECTION).get();
-                fresh.lease();
-                callback.connected(fresh);
-            } else {
+            if (!done.isSuccess()) {
                 callback.connectFailed(done.cause());
+                return;
             }
+            SslHandler tls = f.channel().pipeline().get(SslHandler.class);
+            if (tls == null) {
+                ready(f.channel(), callback);
+                return;
+            }
+            // Over TLS, a connection is ready once the server proved who it is: a failed handshake is a
+            // failed connect (nothing of the request went out).
+            tls.handshakeFuture().addListener(hs -> {
+                if (hs.isSuccess()) {
+                    ready(f.channel(), callback);
+                } else {
+                    f.channel().close();
+                    callback.connectFailed(hs.cause());
+                }
+            });
         });
+    }
+
+    private static void ready(Channel ch, ConnectionCallback callback) {
+        UpstreamConnection fresh = ch.attr(CONNECTION).get();
+        fresh.lease();
+        callback.connected(fresh);
+    }
+
+    /** The TLS client side for an {@code https://} server: SNI and certificate check by the URL's host name. */
+    static SslHandler tlsHandler(UpstreamPool owner, UpstreamServer server, Channel ch) {
+        SslContext context = owner.tls();
+        if (context == null) {
+            throw new IllegalStateException("no TLS client context for upstream " + server.upstream());
+        }
+        String host = server.host().startsWith("[") ? server.host().substring(1, server.host().length() - 1) : server.host();
+        return context.newHandler(ch.alloc(), host, server.port());
     }
 
     void release(UpstreamConnection c) {

@@ -28,6 +28,15 @@ public interface HealthProbe {
         if (m != null && m.contains("Connection refused")) {
             return "connection refused";
         }
+        if (cause instanceof javax.net.ssl.SSLException || cause instanceof io.netty.handler.codec.DecoderException
+                && cause.getCause() instanceof javax.net.ssl.SSLException) {
+            Throwable root = cause;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String detail = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+            return "TLS handshake failed: " + (detail.length() > 200 ? detail.substring(0, 200) + "..." : detail);
+        }
         return m == null ? cause.getClass().getSimpleName() : m;
     }
 }

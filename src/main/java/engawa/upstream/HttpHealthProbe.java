@@ -32,10 +32,12 @@ import java.util.concurrent.TimeUnit;
 final class HttpHealthProbe implements HealthProbe {
     private final UpstreamConfig.HealthCheck check;
     private final UpstreamPool.Settings settings;
+    private final UpstreamPool pool;
 
-    HttpHealthProbe(UpstreamConfig.HealthCheck check, UpstreamPool.Settings settings) {
+    HttpHealthProbe(UpstreamConfig.HealthCheck check, UpstreamPool.Settings settings, UpstreamPool pool) {
         this.check = check;
         this.settings = settings;
+        this.pool = pool;
     }
 
     @Override
@@ -55,6 +57,9 @@ final class HttpHealthProbe implements HealthProbe {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (server.tls()) {
+                            ch.pipeline().addLast(ConnectionPool.tlsHandler(pool, server, ch));
+                        }
                         ch.pipeline().addLast(new HttpClientCodec(), new ResponseHandler(result, start));
                     }
                 })
@@ -101,6 +106,15 @@ final class HttpHealthProbe implements HealthProbe {
             } finally {
                 ReferenceCountUtil.release(msg);
             }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent hs && !hs.isSuccess()) {
+                result.trySuccess(new Result(false, HealthProbe.describe(hs.cause())));
+                ctx.close();
+            }
+            ctx.fireUserEventTriggered(evt);
         }
 
         @Override

@@ -12,6 +12,8 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -19,6 +21,10 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One {@code upstreams.NAME} at run time, whatever its protocol: its servers and their health, the
@@ -32,6 +38,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #acquire} run on event loops and take no lock.
  */
 public final class UpstreamPool {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamPool.class);
     private static final long RESOLVE_EVERY_SECONDS = 30;
 
     /** What a pool's parts need to open connections. */
@@ -51,6 +58,7 @@ public final class UpstreamPool {
     private final HealthChecker checker;
     private final List<Meter> meters = new ArrayList<>();
     private volatile State state = State.NEW;
+    private volatile SslContext tls;
     private Future<?> resolving;
 
     UpstreamPool(UpstreamConfig config, Transport transport) {
@@ -68,7 +76,7 @@ public final class UpstreamPool {
             this.checker = null;
         } else {
             HealthProbe probe = config.protocol() == UpstreamConfig.Protocol.HTTP
-                    ? new HttpHealthProbe(hc, settings) : new ConnectProbe(hc.timeout(), settings);
+                    ? new HttpHealthProbe(hc, settings, this) : new ConnectProbe(hc.timeout(), settings);
             this.checker = new HealthChecker(servers, hc, probe);
         }
     }
@@ -119,6 +127,15 @@ public final class UpstreamPool {
         return state == State.STOPPED;
     }
 
+    /**
+     * The TLS client context for {@code https://} servers, null when there are none or it could not be
+     * built. Servers are verified against the JVM's default trust store ({@code javax.net.ssl.trustStore},
+     * else the JDK's CA certificates) and must present a certificate for the host name of their URL.
+     */
+    SslContext tls() {
+        return tls;
+    }
+
     boolean isNew() {
         return state == State.NEW;
     }
@@ -126,6 +143,9 @@ public final class UpstreamPool {
     /** Resolves host names, starts the checks. Called once, off the event loops, when first installed. */
     void start(EventLoopGroup workers, ExecutorService blocking) {
         state = State.RUNNING;
+        if (servers.stream().anyMatch(UpstreamServer::tls)) {
+            tls = clientTls();
+        }
         boolean names = false;
         for (UpstreamServer s : servers) {
             if (s.needsResolving()) {
@@ -144,6 +164,17 @@ public final class UpstreamPool {
         }
         if (checker != null) {
             checker.start(workers);
+        }
+    }
+
+    private SslContext clientTls() {
+        try {
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init((java.security.KeyStore) null);
+            return SslContextBuilder.forClient().trustManager(trust).endpointIdentificationAlgorithm("HTTPS").build();
+        } catch (SSLException | java.security.GeneralSecurityException e) {
+            LOG.error("upstream {}: no TLS for its https servers: {}", name(), e.toString());
+            return null;
         }
     }
 

@@ -87,6 +87,7 @@ public final class TestUpstream implements AutoCloseable {
     }
 
     private final String name;
+    private final io.netty.handler.ssl.SslContext tls;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ChannelGroup serving = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -102,12 +103,18 @@ public final class TestUpstream implements AutoCloseable {
     private volatile Channel server;
     private int port;
 
-    private TestUpstream(String name) {
+    private TestUpstream(String name, io.netty.handler.ssl.SslContext tls) {
         this.name = name;
+        this.tls = tls;
     }
 
     public static TestUpstream start(String name) {
-        TestUpstream u = new TestUpstream(name);
+        return start(name, null);
+    }
+
+    /** An upstream speaking HTTPS with {@code tls} (a server context), or plain HTTP when null. */
+    public static TestUpstream start(String name, io.netty.handler.ssl.SslContext tls) {
+        TestUpstream u = new TestUpstream(name, tls);
         u.bind(0);
         return u;
     }
@@ -122,6 +129,9 @@ public final class TestUpstream implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         connections.incrementAndGet();
                         children.add(ch);
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast("codec", new HttpServerCodec());
                         ch.pipeline().addLast("chunked", new ChunkedWriteHandler());
                         ch.pipeline().addLast("app", new App());
@@ -142,7 +152,7 @@ public final class TestUpstream implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return (tls != null ? "https://localhost:" : "http://127.0.0.1:") + port;
     }
 
     /** TCP connections accepted so far. */

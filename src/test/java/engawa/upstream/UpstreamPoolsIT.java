@@ -161,4 +161,14 @@ class UpstreamPoolsIT {
         assertThat(s.lastCheckAt()).isNotNull();
         assertThat(t.server().services().upstreams().status()).extracting(UpstreamStatus::upstream).containsExactly("app", "other");
     }
+
+    @Test
+    void keptAliveConnectionsCloseAfterTheIdleTimeout() {
+        t = TestServer.start(config("timeouts: {idle: 300ms}", "one.test"));
+        assertThat(get("one.test")).isEqualTo(200);
+        assertThat(a.requestConnections()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.openRequestConnections() == 0);
+        assertThat(get("one.test")).isEqualTo(200);
+        assertThat(a.requestConnections()).isEqualTo(2);
+    }
 }

@@ -190,4 +190,46 @@ class ProxyFailoverIT {
         assertThat(post.statusCode()).isEqualTo(502);
         assertThat(a.requests() + b.requests() - before).isEqualTo(1);
     }
+
+    @Test
+    void aConnectThatTimesOutIs504AndEjectsTheServer() throws Exception {
+        // A listener that never accepts, its accept queue full: the kernel drops further SYNs, so connects hang.
+        try (java.net.ServerSocket deaf = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> queued = new ArrayList<>();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    java.net.Socket s = new java.net.Socket();
+                    try {
+                        s.connect(deaf.getLocalSocketAddress(), 500);
+                        queued.add(s);
+                    } catch (java.net.SocketTimeoutException full) {
+                        s.close();
+                        break;
+                    }
+                }
+                t = TestServer.start("""
+                        listen: {http: "127.0.0.1:0"}
+                        upstreams:
+                          app:
+                            servers: ["http://127.0.0.1:%d"]
+                            retries: 0
+                            timeouts: {connect: 300ms}
+                        sites:
+                          s:
+                            hosts: [app.test]
+                            routes:
+                              - {path: /, proxy: app}
+                        """.formatted(deaf.getLocalPort()));
+                long start = System.nanoTime();
+                var r = Http.send(get("/x"));
+                assertThat(r.statusCode()).isEqualTo(504);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+                assertThat(t.server().services().upstreams().status().get(0).healthy()).isFalse();
+            } finally {
+                for (java.net.Socket s : queued) {
+                    s.close();
+                }
+            }
+        }
+    }
 }
