@@ -123,9 +123,11 @@ class ProxyStreamingIT {
                 }
             });
             // The upstream does not read: the client must be held back long before the end.
+            await().atMost(Duration.ofSeconds(30)).until(() -> sent.get() > 1 << 20);
             long accepted = stalled(sent::get);
             assertThat(accepted).isLessThan(STALL_BOUND);
-            assertThat(up.uploadBytesRead() - readBefore).isZero();
+            // (What came in the same segment as the head was read before the hold.)
+            assertThat(up.uploadBytesRead() - readBefore).isLessThan(64 * 1024);
             up.releaseUploads();
             writer.join(Duration.ofSeconds(60));
             assertThat(sent.get()).isEqualTo(SIZE);
