@@ -27,6 +27,8 @@ public final class AdminRoutes {
         new StatusApi(server).register(router);
         new UpstreamsApi(server.services().upstreams()).register(router);
         new TunnelsApi(server.services().tunnels()).register(router);
+        new CutoversApi(server.store()).register(router);
+        new CertificatesApi(server.services().certificates()).register(router);
         router.get("/metrics", r -> AdminResponse.of(200, PROMETHEUS_TEXT, server.services().meters().scrape()));
         router.get("/", r -> new AdminResponse(200, "text/html; charset=utf-8", DASHBOARD, java.util.Map.of())
                 .withHeader("Content-Security-Policy", DASHBOARD_POLICY));

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ServeCommand.class, CheckCommand.class, PlanCommand.class, ApplyCommand.class,
                 RevisionsCommand.class, RollbackCommand.class, QuickstartCommand.class, DoctorCommand.class, CertCommand.class, TunnelCommand.class,
-                ZoneCommand.class,
+                ZoneCommand.class, CutoverCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -10,7 +10,7 @@ import java.util.List;
  */
 public record EdgeConfig(List<InetAddress> addresses, List<String> nameservers) {
 
-    static EdgeConfig read(Node n) {
+    public static EdgeConfig read(Node n) {
         n.keys("addresses", "nameservers");
         List<InetAddress> addresses = new ArrayList<>();
         for (Node a : n.get("addresses").list()) {

@@ -48,7 +48,7 @@ public record ZoneConfig(String name, long ttl, Soa soa, List<Record> records, T
     public static final Set<String> TYPES = Set.of(
             "A", "AAAA", "CNAME", "MX", "TXT", "NS", "SOA", "SRV", "CAA", "PTR", "HTTPS", "SVCB", "ALIAS");
 
-    static ZoneConfig read(String zoneName, Node n) {
+    public static ZoneConfig read(String zoneName, Node n) {
         n.keys("ttl", "soa", "records", "transfer");
         String origin = Names.absolute(zoneName);
         Name originName = dnsName(origin);
