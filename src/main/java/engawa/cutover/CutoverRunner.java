@@ -648,7 +648,7 @@ public final class CutoverRunner implements AutoCloseable {
 
     private static String seconds(Duration d) {
         long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+        return ms % 1000 == 0 || ms >= 10_000 ? (ms + 500) / 1000 + "s" : ms + "ms";
     }
 
     private void say(String format, Object... args) {

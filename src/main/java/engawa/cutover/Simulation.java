@@ -84,7 +84,15 @@ final class Simulation {
 
     static List<PathChange> changes(ChangeOp op, JsonNode before, JsonNode after) {
         List<PathChange> out = new ArrayList<>();
-        for (List<String> p : op.paths(before)) {
+        for (List<String> written : op.paths(before)) {
+            // A path under a mapping that did not exist is put back by removing that mapping, not by leaving it empty.
+            List<String> p = written;
+            for (int k = 1; k < written.size(); k++) {
+                if (DocumentTree.at(before, written.subList(0, k)) == null) {
+                    p = List.copyOf(written.subList(0, k));
+                    break;
+                }
+            }
             JsonNode b = DocumentTree.at(before, p);
             JsonNode a = DocumentTree.at(after, p);
             out.add(new PathChange(p, b == null ? null : b.deepCopy(), a == null ? null : a.deepCopy()));
