@@ -192,7 +192,7 @@ public final class PlanReader {
                 if (!cf.present() && c.get("except").present()) {
                     c.get("except").error("except goes with copy_from");
                 }
-                yield zone == null ? null : new ChangeOp.CreateZone(zone, from, Set.copyOf(except));
+                yield zone == null ? null : new ChangeOp.CreateZone(zone, from, java.util.Collections.unmodifiableSet(except));
             }
             case "delete_zone" -> {
                 c.keys("op", "zone");
