@@ -102,8 +102,12 @@ final class Checker {
                 }
                 List<String> considered = new ArrayList<>();
                 for (Fleet.Instance i : fleet.instances().values()) {
-                    String site = Fleet.siteServing(i.document(), Names.stripDot(d.name()));
-                    if (site == null || (d.site() != null && !d.site().equals(site))) {
+                    String host = Names.stripDot(d.name());
+                    // With site: the instance that has that site for the name (even where an exact name on
+                    // another site still wins, as mid-move); without: any instance with a site serving it.
+                    String site = d.site() == null ? Fleet.siteServing(i.document(), host)
+                            : Fleet.siteCovers(i.document(), d.site(), host) ? d.site() : null;
+                    if (site == null) {
                         continue;
                     }
                     Set<InetAddress> edge = new HashSet<>();

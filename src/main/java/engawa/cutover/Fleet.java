@@ -128,6 +128,16 @@ final class Fleet implements AutoCloseable {
         return wild;
     }
 
+    /** Whether site {@code site} of {@code doc} has a host (exact or wildcard) covering {@code host}. */
+    static boolean siteCovers(JsonNode doc, String site, String host) {
+        for (JsonNode h : doc.path("sites").path(site).path("hosts")) {
+            if (Names.covers(h.asText(), host)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static List<String> addressStrings(List<InetAddress> addresses) {
         return addresses.stream().map(InetAddress::getHostAddress).toList();
     }

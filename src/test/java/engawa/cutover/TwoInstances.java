@@ -57,7 +57,7 @@ final class TwoInstances implements AutoCloseable {
         throw last;
     }
 
-    private static String oldConfig(int ttl) {
+    static String oldConfig(int ttl) {
         Path ex = Examples.dir();
         return """
                 listen:
@@ -94,7 +94,7 @@ final class TwoInstances implements AutoCloseable {
                 """.formatted(ex, ttl);
     }
 
-    private static String newConfig(int http, int https, int dns) {
+    static String newConfig(int http, int https, int dns) {
         Path ex = Examples.dir();
         return """
                 listen:
