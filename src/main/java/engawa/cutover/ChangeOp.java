@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -426,10 +425,5 @@ public sealed interface ChangeOp {
             throw new CutoverException("no site named \"" + site + "\"");
         }
         return o;
-    }
-
-    /** Upper-case record type names, as plans and documents may write them either way. */
-    static String type(String t) {
-        return t.toUpperCase(Locale.ROOT);
     }
 }

@@ -10,7 +10,6 @@ import java.util.Set;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
@@ -113,14 +112,6 @@ final class RecordCopy {
             return r.rdataToString();
         } catch (java.io.IOException | RuntimeException e) {
             throw new CutoverException("cannot copy " + type + " value \"" + value + "\": " + e.getMessage());
-        }
-    }
-
-    static Name name(String absolute) {
-        try {
-            return Name.fromString(absolute);
-        } catch (TextParseException e) {
-            throw new CutoverException("\"" + absolute + "\" is not a domain name");
         }
     }
 }

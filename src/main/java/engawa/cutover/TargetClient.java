@@ -3,7 +3,6 @@ package engawa.cutover;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import engawa.config.ConfigDocument;
-import engawa.tls.PemFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -191,9 +190,5 @@ final class TargetClient implements AutoCloseable {
     @Override
     public void close() {
         http.close();
-    }
-
-    static String pem(X509Certificate c) {
-        return PemFiles.encodeChain(List.of(c));
     }
 }

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.xbill.DNS.ARecord;
-import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Record;
@@ -198,17 +197,5 @@ final class ZoneModel {
     /** Whether the record sets of {@code owner}, any type, exist in the zone. */
     static boolean hasName(ZoneContent zone, String owner) {
         return zone.sets().stream().anyMatch(s -> s.owner().equals(owner));
-    }
-
-    static List<InetAddress> addressesOf(List<Record> records) {
-        List<InetAddress> out = new ArrayList<>();
-        for (Record r : records) {
-            if (r instanceof ARecord a) {
-                out.add(a.getAddress());
-            } else if (r instanceof AAAARecord a) {
-                out.add(a.getAddress());
-            }
-        }
-        return out;
     }
 }
