@@ -1,6 +1,7 @@
 package engawa.http;
 
 import engawa.config.RouteConfig;
+import engawa.http.fastcgi.FastCgiHandler;
 import engawa.http.proxy.ProxyHandler;
 import engawa.http.statics.StaticFileHandler;
 import engawa.snapshot.CompileContext;
@@ -16,7 +17,7 @@ final class HandlerFactory {
             case RouteConfig.Redirect r -> new RedirectHandler(r.to(), r.status());
             case RouteConfig.Static s -> StaticFileHandler.create(ctx, at + ".static", rc.path(), s);
             case RouteConfig.Proxy p -> ProxyHandler.create(ctx, at, rc, p);
-            case RouteConfig.FastCgi f -> NotServed.handler(ctx, at + ".fastcgi", "FastCGI");
+            case RouteConfig.FastCgi f -> FastCgiHandler.create(ctx, at, rc, f);
         };
     }
 }

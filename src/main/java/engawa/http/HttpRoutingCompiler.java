@@ -35,14 +35,14 @@ public final class HttpRoutingCompiler {
         return new HttpRouting(sites);
     }
 
-    /** A proxied route takes its upstream's max_body; everything else the edge-wide http.max_body. */
+    /** A proxied or FastCGI route takes its upstream's max_body; everything else the edge-wide http.max_body. */
     private static long maxBody(EngawaConfig config, RouteConfig rc) {
-        if (rc.handler() instanceof RouteConfig.Proxy p) {
-            UpstreamConfig u = config.upstreams().get(p.upstream());
-            if (u != null) {
-                return u.maxBody();
-            }
-        }
-        return config.http().maxBody();
+        String upstream = switch (rc.handler()) {
+            case RouteConfig.Proxy p -> p.upstream();
+            case RouteConfig.FastCgi f -> f.upstream();
+            default -> null;
+        };
+        UpstreamConfig u = upstream == null ? null : config.upstreams().get(upstream);
+        return u != null ? u.maxBody() : config.http().maxBody();
     }
 }

@@ -11,8 +11,9 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Healthy when a connection opens within the timeout, then closes it. The check for protocols this build
- * has no request for (FastCGI until its client brings one).
+ * Healthy when a connection opens within the timeout, then closes it: the check of FastCGI pools, whose
+ * servers have no health path to ask for (a request would run a script), and whose listening socket
+ * accepting is what tells a live PHP-FPM from a stopped one.
  */
 final class ConnectProbe implements HealthProbe {
     private final Duration timeout;
@@ -26,7 +27,7 @@ final class ConnectProbe implements HealthProbe {
     @Override
     public Future<Result> probe(UpstreamServer server, EventLoop loop) {
         Promise<Result> result = loop.newPromise();
-        SocketAddress address = server.address();
+        SocketAddress address = settings.address(server);
         if (address == null) {
             result.setSuccess(new Result(false, "cannot resolve " + server.host()));
             return result;
@@ -34,7 +35,7 @@ final class ConnectProbe implements HealthProbe {
         long start = System.nanoTime();
         new Bootstrap()
                 .group(loop)
-                .channel(server.host() != null ? settings.transport().socketChannel() : settings.domainSocketChannel())
+                .channel(settings.channel(server))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .handler(new ChannelInboundHandlerAdapter())
                 .connect(address)

@@ -39,6 +39,7 @@ final class ConnectionPool {
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final UpstreamPool owner;
+    private final UpstreamPool.Settings settings;
     private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
     private boolean stopped;
 
@@ -46,11 +47,12 @@ final class ConnectionPool {
         this.server = server;
         this.loop = loop;
         this.owner = owner;
+        this.settings = settings;
         long idleMillis = settings.config().timeouts().idle().toMillis();
         boolean inet = server.host() != null;
         this.bootstrap = new Bootstrap()
                 .group(loop)
-                .channel(inet ? settings.transport().socketChannel() : settings.domainSocketChannel())
+                .channel(settings.channel(server))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         settings.config().timeouts().connect().toMillis()))
                 .handler(new ChannelInitializer<>() {
@@ -88,7 +90,7 @@ final class ConnectionPool {
             callback.connectFailed(new ConnectException("upstream pool " + server.upstream() + " was stopped"));
             return;
         }
-        SocketAddress address = server.address();
+        SocketAddress address = settings.address(server);
         if (address == null) {
             callback.connectFailed(new ConnectException("cannot resolve " + server.host()));
             return;
@@ -146,6 +148,11 @@ final class ConnectionPool {
     /** Closes idle connections and those released from now on. Runs on the loop. */
     void stop() {
         stopped = true;
+        closeIdle();
+    }
+
+    /** Closes the connections idle now. Runs on the loop. */
+    void closeIdle() {
         UpstreamConnection c;
         while ((c = idle.poll()) != null) {
             c.channel().close();

@@ -6,7 +6,7 @@ import io.netty.util.concurrent.Future;
 /**
  * One active check of one server, started on an event loop; the future never fails, it completes with
  * the result. The protocol decides what "healthy" means: an HTTP pool asks for the check path, a FastCGI
- * pool (for now) only connects.
+ * pool only connects.
  */
 public interface HealthProbe {
 

@@ -43,7 +43,7 @@ final class HttpHealthProbe implements HealthProbe {
     @Override
     public Future<Result> probe(UpstreamServer server, EventLoop loop) {
         Promise<Result> result = loop.newPromise();
-        SocketAddress address = server.address();
+        SocketAddress address = settings.address(server);
         if (address == null) {
             result.setSuccess(new Result(false, "cannot resolve " + server.host()));
             return result;
@@ -52,7 +52,7 @@ final class HttpHealthProbe implements HealthProbe {
         long timeoutMillis = check.timeout().toMillis();
         ChannelFuture connect = new Bootstrap()
                 .group(loop)
-                .channel(server.host() != null ? settings.transport().socketChannel() : settings.domainSocketChannel())
+                .channel(settings.channel(server))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
                 .handler(new ChannelInitializer<>() {
                     @Override

@@ -12,9 +12,12 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.EventExecutor;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -43,8 +46,24 @@ public final class UpstreamPool {
 
     /** What a pool's parts need to open connections. */
     record Settings(UpstreamConfig config, Transport transport) {
-        Class<? extends Channel> domainSocketChannel() {
+        /** The channel type that reaches {@code server}: TCP, or a unix domain socket. */
+        Class<? extends Channel> channel(UpstreamServer server) {
+            if (server.host() != null) {
+                return transport.socketChannel();
+            }
             return transport.epoll() ? EpollDomainSocketChannel.class : NioDomainSocketChannel.class;
+        }
+
+        /**
+         * Where to connect to reach {@code server}, null while its name is unresolved. A unix socket's
+         * address type depends on the transport: Netty's own for epoll, the JDK's for NIO.
+         */
+        SocketAddress address(UpstreamServer server) {
+            SocketAddress a = server.address();
+            if (a instanceof DomainSocketAddress d && !transport.epoll()) {
+                return UnixDomainSocketAddress.of(d.path());
+            }
+            return a;
         }
     }
 
@@ -121,6 +140,20 @@ public final class UpstreamPool {
             }
         }
         p.acquire(callback);
+    }
+
+    /**
+     * Closes the idle kept-alive connections to {@code server} on every event loop (each on its own loop,
+     * soon after this returns). For servers that tie a worker to each open connection (PHP-FPM): a request
+     * waiting for a worker gets one of those the idle connections held. Any thread.
+     */
+    public void closeIdle(UpstreamServer server) {
+        connections.forEach((loop, pools) -> {
+            ConnectionPool p = pools[server.index()];
+            if (p != null) {
+                p.closeIdle();
+            }
+        });
     }
 
     boolean stopped() {

@@ -1,0 +1,2 @@
+<?php
+echo 'legacy index ', $_SERVER['SCRIPT_NAME'];

@@ -1,0 +1,2 @@
+<?php
+header('Location: /legacy/target.php?from=redirect');
