@@ -37,6 +37,10 @@ public interface HealthProbe {
             String detail = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
             return "TLS handshake failed: " + (detail.length() > 200 ? detail.substring(0, 200) + "..." : detail);
         }
+        if (cause instanceof java.io.FileNotFoundException) {
+            // A unix socket path with nothing there (epoll says ENOENT this way, without a message).
+            return "no socket file";
+        }
         return m == null ? cause.getClass().getSimpleName() : m;
     }
 }
