@@ -6,6 +6,6 @@ public interface ConnectionCallback {
     /** The connection is the caller's until it releases or closes it. May be called before acquire returns. */
     void connected(UpstreamConnection connection);
 
-    /** Connecting failed: refused, timed out, unresolvable, or the pool is stopped. */
+    /** Connecting failed: refused, timed out, unresolvable, or the TLS handshake failed. */
     void connectFailed(Throwable cause);
 }

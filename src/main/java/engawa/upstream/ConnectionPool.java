@@ -86,10 +86,8 @@ final class ConnectionPool {
                 return;
             }
         }
-        if (stopped) {
-            callback.connectFailed(new ConnectException("upstream pool " + server.upstream() + " was stopped"));
-            return;
-        }
+        // A stopped pool still connects (a request begun on the previous revision may retry after a
+        // reload): the connection just is not kept afterwards.
         SocketAddress address = settings.address(server);
         if (address == null) {
             callback.connectFailed(new ConnectException("cannot resolve " + server.host()));

@@ -157,10 +157,10 @@ final class ProxyHeaders {
 
     /** The header names a Connection header lists (lowercase), or null when there is none. */
     private static Set<String> connectionTokens(HttpHeaders h) {
-        List<String> values = h.getAll(HttpHeaderNames.CONNECTION);
-        if (values.isEmpty()) {
+        if (!h.contains(HttpHeaderNames.CONNECTION)) {
             return null;
         }
+        List<String> values = h.getAll(HttpHeaderNames.CONNECTION);
         Set<String> out = new HashSet<>();
         for (String v : values) {
             for (String t : v.split(",")) {
