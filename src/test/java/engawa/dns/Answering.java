@@ -25,6 +25,8 @@ import org.xbill.DNS.TextParseException;
  */
 final class Answering implements AutoCloseable {
     static final InetAddress CLIENT = InetAddress.getLoopbackAddress();
+    /** What {@link #answer} returns for an AXFR/IXFR over TCP: a transfer to stream, not one response. */
+    static final byte[] TRANSFER = new byte[0];
 
     private final Services services = Services.dry(null, null);
     private final DnsResponder responder;
@@ -63,6 +65,9 @@ final class Answering implements AutoCloseable {
         DnsResponder.Outcome out = new DnsResponder.Outcome();
         responder.respond(in, 0, wire.length, CLIENT, tcp, PooledByteBufAllocator.DEFAULT, out);
         in.release();
+        if (out.transfer != null) {
+            return TRANSFER;
+        }
         if (out.response == null) {
             return null;
         }
