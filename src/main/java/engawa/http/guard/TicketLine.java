@@ -1,5 +1,7 @@
 package engawa.http.guard;
 
+import java.util.Arrays;
+
 /**
  * The tickets of one waiting room still in line, by number: issued in increasing order, leaving when
  * admitted or expired (in any order). Answers "how many are ahead of ticket t" in O(log n) with a Fenwick
@@ -32,7 +34,7 @@ final class TicketLine {
     long issue(long now) {
         if (lastSeen == null) {
             lastSeen = new long[CAPACITY];
-            java.util.Arrays.fill(lastSeen, NONE);
+            Arrays.fill(lastSeen, NONE);
             tree = new int[CAPACITY + 1];
         }
         long t = tail++;

@@ -6,6 +6,7 @@ import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -59,7 +60,7 @@ final class Tickets {
         mac.update((byte) 0);
         mac.update(route.path().getBytes(StandardCharsets.UTF_8));
         byte[] full = mac.doFinal();
-        return java.util.Arrays.copyOf(full, MAC_BYTES);
+        return Arrays.copyOf(full, MAC_BYTES);
     }
 
     private Mac newMac() {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -232,7 +233,7 @@ class WaitingRoomIT {
 
     private int inFlight() {
         String metrics = server.server().services().meters().scrape();
-        var m = java.util.regex.Pattern.compile("engawa_guard_in_flight\\{route=\"/api/\",site=\"s\"} (\\d+)").matcher(metrics);
+        var m = Pattern.compile("engawa_guard_in_flight\\{route=\"/api/\",site=\"s\"} (\\d+)").matcher(metrics);
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 }
