@@ -13,7 +13,6 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
@@ -144,8 +143,6 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         Tunnel t = session.tunnel();
         ctx.write(Handshakes.encode(ctx.alloc(), HelloReply.open(t.name(), t.urls(), t.port(), config.keepalive().toMillis())));
         ChannelPipeline p = link.pipeline();
-        long keepalive = config.keepalive().toMillis();
-        p.addAfter("tls", "idle", new IdleStateHandler(keepalive, 0, 0, TimeUnit.MILLISECONDS));
         p.addAfter(ctx.name(), "h2", Http2FrameCodecBuilder.forClient()
                 .initialSettings(TunnelProtocol.edgeSettings())
                 .validateHeaders(true)

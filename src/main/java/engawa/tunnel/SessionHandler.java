@@ -4,10 +4,10 @@ import engawa.snapshot.SnapshotHolder;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2PingFrame;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The edge's end of an open link, after the HTTP/2 codec: keeps the link alive and honest. When nothing has
- * been read for a keep-alive interval it sends a PING; when another interval passes with nothing read (a
- * client that died, or stopped reading and so never answers), it ends the link. At every interval it also
+ * The edge's end of an open link, after the HTTP/2 codec: keeps the link alive and honest. Every keep-alive
+ * interval it sends a PING; a client that has not answered one for two intervals (it died, or stopped
+ * reading the link) is disconnected, which frees everything its streams held. At every interval it also
  * checks that the client's token is still in the document and may still claim its name. A GOAWAY from the
  * client closes the link once its streams are done. On the link's event loop.
  */
@@ -27,8 +27,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     private final TunnelSession session;
     private final SnapshotHolder snapshots;
     private final TunnelRegistry registry;
+    private int unanswered;
     private boolean pingOutstanding;
-    private ScheduledFuture<?> check;
+    private ScheduledFuture<?> tick;
 
     SessionHandler(TunnelSession session, SnapshotHolder snapshots, TunnelRegistry registry) {
         this.session = session;
@@ -38,32 +39,29 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        long every = snapshots.get().config().tunnels().keepalive().toMillis();
-        check = ctx.executor().scheduleAtFixedRate(this::checkToken, every, every, TimeUnit.MILLISECONDS);
+        var tunnels = snapshots.get().config().tunnels();
+        long every = tunnels == null ? 15_000 : tunnels.keepalive().toMillis();
+        tick = ctx.executor().scheduleAtFixedRate(() -> tick(ctx), every, every, TimeUnit.MILLISECONDS);
     }
 
-    private void checkToken() {
+    private void tick(ChannelHandlerContext ctx) {
         if (!registry.stillAllowed(session, snapshots.get().config().tunnels())) {
             LOG.info("{}: its token no longer allows this name; disconnecting", session);
             session.goAway(Http2Error.NO_ERROR, "token no longer allowed to serve \"" + session.tunnel().name() + "\"");
-        }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            if (pingOutstanding) {
-                LOG.info("{}: no answer to keep-alive; disconnecting", session);
-                session.goAway(Http2Error.NO_ERROR, "no answer to keep-alive");
-                // It may be that it is the writes that do not get through: do not wait on them.
-                ctx.executor().schedule(() -> ctx.channel().close(), 1, TimeUnit.SECONDS);
-            } else {
-                pingOutstanding = true;
-                ctx.writeAndFlush(new DefaultHttp2PingFrame(System.nanoTime(), false));
-            }
             return;
         }
-        ctx.fireUserEventTriggered(evt);
+        if (pingOutstanding && ++unanswered >= 2) {
+            LOG.info("{}: no answer to keep-alive; disconnecting", session);
+            session.goAway(Http2Error.NO_ERROR, "no answer to keep-alive");
+            // The GOAWAY may never get through to a client that does not read: do not wait on it.
+            ctx.executor().schedule(() -> ctx.channel().close(), 1, TimeUnit.SECONDS);
+            return;
+        }
+        if (!pingOutstanding) {
+            pingOutstanding = true;
+            unanswered = 0;
+            ctx.writeAndFlush(new DefaultHttp2PingFrame(System.nanoTime(), false));
+        }
     }
 
     @Override
@@ -79,8 +77,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (check != null) {
-            check.cancel(false);
+        if (tick != null) {
+            tick.cancel(false);
         }
         ctx.fireChannelInactive();
     }
@@ -88,6 +86,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("{}: {}", session, cause.toString());
-        ctx.close();
+        // The codec answers HTTP/2 errors itself (a GOAWAY naming the error, then close).
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
+            ctx.close();
+        }
     }
 }

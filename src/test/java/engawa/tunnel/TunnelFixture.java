@@ -31,11 +31,13 @@ final class TunnelFixture implements AutoCloseable {
     static final String DOMAIN = "tunnel.example.test";
 
     final TestServer server;
+    final String yaml;
     private final List<Client> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
     final int tcpPort;
 
-    private TunnelFixture(TestServer server, int tcpPort) {
+    private TunnelFixture(TestServer server, String yaml, int tcpPort) {
         this.server = server;
+        this.yaml = yaml;
         this.tcpPort = tcpPort;
     }
 
@@ -59,7 +61,7 @@ final class TunnelFixture implements AutoCloseable {
                 %s
                 """.formatted(certs, certs, tcpPort, tcpPort, sha256(TOKEN), sha256(OTHER_TOKEN),
                 tunnelsExtra.indent(2).stripTrailing(), extra);
-        return new TunnelFixture(TestServer.start(yaml), tcpPort);
+        return new TunnelFixture(TestServer.start(yaml), yaml, tcpPort);
     }
 
     static TunnelFixture start() {
@@ -76,6 +78,11 @@ final class TunnelFixture implements AutoCloseable {
 
     TunnelRegistry registry() {
         return server.server().services().tunnels();
+    }
+
+    /** Serves {@code document} as the next revision. */
+    void apply(String document) {
+        server.server().apply(engawa.config.ConfigDocument.parse(document, server.dir()), "test");
     }
 
     /** Client options for a local port, claiming {@code name} (null: any) with {@link #TOKEN}. */
