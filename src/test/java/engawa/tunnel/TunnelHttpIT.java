@@ -61,6 +61,24 @@ class TunnelHttpIT {
     }
 
     @Test
+    void bodiesStreamBothWaysOverHttps() throws Exception {
+        long n = 10L << 20;
+        Path file = Files.createTempFile("engawa-upload-", ".bin");
+        try {
+            try (var in = TestBackend.patternStream(n)) {
+                Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            var up = f.curlHttps("demo", "/sha256", "--data-binary", "@" + file);
+            assertThat(up.exit()).as(up.err()).isZero();
+            assertThat(up.text().trim()).isEqualTo(n + " " + TestBackend.patternSha256(n));
+            var down = f.curlHttps("demo", "/bytes/" + n, "-o", "-");
+            assertThat(TunnelFixture.sha256(down.out())).isEqualTo(TestBackend.patternSha256(n));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
     void theAdminApiListsTunnelsWithTheirClientsAndTraffic() {
         f.curl("demo", "/hello");
         String json = f.admin("/api/v1/tunnels").text();
