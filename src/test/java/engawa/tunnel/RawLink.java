@@ -113,6 +113,12 @@ final class RawLink implements AutoCloseable {
         send(o.toByteArray());
     }
 
+    /** Only a frame header, declaring {@code length} bytes of payload that never come. */
+    void frameHeader(int type, int flags, int stream, int length) throws IOException {
+        send(new byte[] {(byte) (length >>> 16), (byte) (length >>> 8), (byte) length, (byte) type, (byte) flags,
+                (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8), (byte) stream});
+    }
+
     /** The empty SETTINGS frame a tunnel client (the HTTP/2 server) starts with. */
     void settings() throws IOException {
         frame(SETTINGS, 0, 0, new byte[0]);
