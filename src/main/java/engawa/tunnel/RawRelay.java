@@ -3,6 +3,7 @@ package engawa.tunnel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -50,6 +51,8 @@ public final class RawRelay {
     private final Http2StreamChannel stream;
     private final Meter meter;
     private final AtomicInteger done = new AtomicInteger();
+    /** Our END_STREAM, once written; only the socket's loop sets it. */
+    private volatile ChannelFuture eos;
 
     private RawRelay(Channel socket, Http2StreamChannel stream, Meter meter) {
         this.socket = socket;
@@ -82,7 +85,6 @@ public final class RawRelay {
             }
             socket.pipeline().addLast("relay", relay.socketSide());
             socket.config().setAutoRead(true);
-            socket.read();
         });
     }
 
@@ -98,13 +100,35 @@ public final class RawRelay {
 
     private void finish(int direction) {
         if ((done.accumulateAndGet(direction, (a, b) -> a | b) & (INPUT_DONE | OUTPUT_DONE)) == (INPUT_DONE | OUTPUT_DONE)) {
-            closeBoth();
+            // Both ways ended: the socket closes once its writes are out. The stream closes by itself once our
+            // END_STREAM is out too; closing it here would drop DATA still waiting for window.
+            socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
-    private void closeBoth() {
-        socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        stream.close();
+    /** Sends END_STREAM after everything written before it (once); the stream is closed if that fails. */
+    private ChannelFuture endStream() {
+        ChannelFuture f = eos;
+        if (f == null) {
+            f = stream.writeAndFlush(new DefaultHttp2DataFrame(true));
+            f.addListener(w -> {
+                if (!w.isSuccess()) {
+                    stream.close();
+                }
+            });
+            eos = f;
+        }
+        return f;
+    }
+
+    /**
+     * Reads the socket again, on its loop, unless its input has ended: asking a half-closed socket to read
+     * makes epoll fail, and that would close the connection with our writes still on the way.
+     */
+    private void resumeSocket() {
+        if ((done.get() & INPUT_DONE) == 0 && socket.isActive()) {
+            socket.config().setAutoRead(true);
+        }
     }
 
     /** Socket to stream; on the socket's event loop. */
@@ -121,7 +145,7 @@ public final class RawRelay {
                 ctx.channel().config().setAutoRead(false);
                 // The stream may have drained before the flag took: look again, so no wake-up is lost.
                 if (stream.isWritable()) {
-                    ctx.channel().config().setAutoRead(true);
+                    resumeSocket();
                 }
             }
         }
@@ -129,7 +153,7 @@ public final class RawRelay {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof ChannelInputShutdownEvent) {
-                stream.writeAndFlush(new DefaultHttp2DataFrame(true));
+                endStream();
                 finish(INPUT_DONE);
             }
             ctx.fireUserEventTriggered(evt);
@@ -137,10 +161,9 @@ public final class RawRelay {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if ((done.get() & INPUT_DONE) == 0) {
-                stream.writeAndFlush(new DefaultHttp2DataFrame(true));
-            }
-            stream.close();
+            // The socket is gone: what it sent still goes out, then the stream ends (reset if the far side
+            // has not finished, since nobody is left to read what it would send).
+            endStream().addListener(f -> stream.close());
             ctx.fireChannelInactive();
         }
 
@@ -185,7 +208,7 @@ public final class RawRelay {
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             if (ctx.channel().isWritable()) {
-                socket.config().setAutoRead(true);
+                socket.eventLoop().execute(RawRelay.this::resumeSocket);
             }
             ctx.fireChannelWritabilityChanged();
         }

@@ -193,13 +193,77 @@ class TunnelClientIT {
                     });
                     InputStream in = s.getInputStream();
                     byte[] back = in.readNBytes(payload.length);
-                    assertThat(back).isEqualTo(payload);
+                    assertThat(difference(back, payload)).isEqualTo("none");
                     assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("\ntotal " + payload.length + "\n");
                     writer.join();
                 }
                 await().atMost(Duration.ofSeconds(10)).until(() -> c.lines.stream().anyMatch(l -> l.method().equals("TCP")));
             }
         }
+    }
+
+    @Test
+    void aKeptAliveConnectionTheServiceDropsIsRetriedOnceOnANewOne() throws Exception {
+        // Answers the first request of each connection, and drops the connection at the second, as a service
+        // does when its keep-alive timeout strikes just as a request arrives.
+        try (ServerSocket service = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+            Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    while (true) {
+                        Socket s = service.accept();
+                        connections.incrementAndGet();
+                        Thread.ofPlatform().daemon().start(() -> {
+                            try (s) {
+                                var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+                                String line;
+                                while ((line = in.readLine()) != null && !line.isEmpty()) {
+                                    // the request head
+                                }
+                                s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n".getBytes(StandardCharsets.ISO_8859_1));
+                                while ((line = in.readLine()) != null && !line.isEmpty()) {
+                                    // the second request: dropped unanswered
+                                }
+                            } catch (java.io.IOException e) {
+                                // done
+                            }
+                        });
+                    }
+                } catch (java.io.IOException e) {
+                    // closed
+                }
+            });
+            try (var c = f.client("t-flaky", service.getLocalPort())) {
+                assertThat(f.curl("t-flaky", "/a").text()).isEqualTo("ok\n");
+                assertThat(f.curl("t-flaky", "/b").text()).isEqualTo("ok\n");
+                assertThat(connections.get()).isEqualTo(2);
+            }
+        }
+    }
+
+    /** Where {@code got} first differs from {@code want}, and where the bytes found there come from. */
+    private static String difference(byte[] got, byte[] want) {
+        for (int i = 0; i < Math.min(got.length, want.length); i++) {
+            if (got[i] != want[i]) {
+                int from = -1;
+                outer:
+                for (int j = 0; j + 32 <= want.length; j++) {
+                    for (int k = 0; k < 32 && i + k < got.length; k++) {
+                        if (want[j + k] != got[i + k]) {
+                            continue outer;
+                        }
+                    }
+                    from = j;
+                    break;
+                }
+                int same = 0;
+                while (from >= 0 && i + same < got.length && from + same < want.length && got[i + same] == want[from + same]) {
+                    same++;
+                }
+                return "differs at " + i + " of " + got.length + "; the bytes there are payload[" + from + "...] for " + same + " bytes";
+            }
+        }
+        return got.length == want.length ? "none" : "length " + got.length;
     }
 
     @Test

@@ -50,6 +50,9 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements LocalEx
     private final ClientContext cc;
     private Http2StreamChannel stream;
     private LocalConnection conn;
+    private HttpRequest request;
+    private boolean retried;
+    private boolean onReused;
     private ArrayDeque<Object[]> waiting;
     private HttpMethod method;
     private String target;
@@ -147,7 +150,12 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements LocalEx
         if (cc.inspector() != null) {
             recording = cc.inspector().begin(method.name(), target, request.headers(), null);
         }
-        Future<LocalConnection> f = cc.pool().acquire();
+        this.request = request;
+        send(false);
+    }
+
+    private void send(boolean fresh) {
+        Future<LocalConnection> f = cc.pool().acquire(fresh);
         if (f.isDone()) {
             connected(f, request);
         } else {
@@ -168,6 +176,7 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements LocalEx
             return;
         }
         conn = c;
+        onReused = c.reused();
         c.begin(this);
         Channel local = c.channel();
         local.write(request);
@@ -260,6 +269,13 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements LocalEx
     @Override
     public void failed(String why) {
         conn = null;
+        if (!responseStarted && onReused && !retried && requestEnded && waiting == null && !done
+                && !request.headers().contains(HttpHeaderNames.CONTENT_LENGTH) && !HttpUtil.isTransferEncodingChunked(request)) {
+            // A kept-alive connection the service closed as the request went out: once more on a new one.
+            retried = true;
+            send(true);
+            return;
+        }
         if (!responseStarted) {
             respond(502, "the local service failed: " + why);
         } else if (!responseEnded) {

@@ -21,6 +21,8 @@ final class LocalConnection extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private LocalExchange owner;
     private boolean keepAlive;
+    private boolean reused;
+    private long idleSince;
 
     LocalConnection(LocalPool pool) {
         this.pool = pool;
@@ -34,6 +36,15 @@ final class LocalConnection extends ChannelInboundHandlerAdapter {
         return channel != null && channel.isActive() && owner == null;
     }
 
+    /** True when this connection carried an exchange before: the service may have closed it meanwhile. */
+    boolean reused() {
+        return reused;
+    }
+
+    long idleSince() {
+        return idleSince;
+    }
+
     void begin(LocalExchange exchange) {
         this.owner = exchange;
         this.keepAlive = true;
@@ -44,6 +55,8 @@ final class LocalConnection extends ChannelInboundHandlerAdapter {
         owner = null;
         if (reusable && keepAlive && channel.isActive()) {
             channel.config().setAutoRead(true);
+            reused = true;
+            idleSince = System.nanoTime();
             pool.release(this);
         } else {
             channel.close();

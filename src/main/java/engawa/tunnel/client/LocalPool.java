@@ -16,6 +16,11 @@ import java.util.ArrayDeque;
  */
 final class LocalPool {
     static final int MAX_IDLE = 64;
+    /**
+     * Idle connections older than this are not reused: many servers close idle keep-alive connections after
+     * about 5 s (Node's default), and a request sent just as one closes would fail for nothing.
+     */
+    static final long IDLE_NANOS = 4_000_000_000L;
 
     private final EventLoop loop;
     private final Class<? extends Channel> channelType;
@@ -44,23 +49,30 @@ final class LocalPool {
 
     /** An idle connection, or a new one; fails when the local service cannot be reached. */
     Future<LocalConnection> acquire() {
+        return acquire(false);
+    }
+
+    /** As {@link #acquire()}; {@code fresh} skips the idle ones (a retry after a reused one failed). */
+    Future<LocalConnection> acquire(boolean fresh) {
         LocalConnection c;
-        while ((c = idle.pollLast()) != null) {
-            if (c.usable()) {
+        long now = System.nanoTime();
+        while (!fresh && (c = idle.pollLast()) != null) {
+            if (c.usable() && now - c.idleSince() < IDLE_NANOS) {
                 return loop.newSucceededFuture(c);
             }
+            c.channel().close();
         }
         Promise<LocalConnection> promise = loop.newPromise();
-        LocalConnection fresh = new LocalConnection(this);
+        LocalConnection created = new LocalConnection(this);
         connect(false).handler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(LocalConnection.CODEC, LocalConnection.codec());
-                ch.pipeline().addLast("local", fresh);
+                ch.pipeline().addLast("local", created);
             }
         }).connect(host, port).addListener(f -> {
             if (f.isSuccess()) {
-                promise.setSuccess(fresh);
+                promise.setSuccess(created);
             } else {
                 promise.setFailure(f.cause());
             }

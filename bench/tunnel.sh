@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# A fixed-response backend through an Engawa tunnel against the same backend direct, with wrk at 64
+# connections. The backend (nginx answering a 3-byte body) and wrk share core 0; the edge (one event loop)
+# and the tunnel client (one event loop) share core 1, so the tunnel's two extra hops get one core between
+# them. Prints requests/s and latency percentiles both ways, the throughput ratio (target >= 0.70), the
+# median latency the tunnel adds (target <= 1 ms), and CPU time per request of the edge and the client.
+#
+#   bench/tunnel.sh                      10 s per row (DURATION=30s for steadier figures)
+#   CONNECTIONS=16 bench/tunnel.sh
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-8s}
+CONNECTIONS=${CONNECTIONS:-64}
+SERVER_CORE=${SERVER_CORE:-1}
+WRK_CORE=${WRK_CORE:-0}
+export WRK_CORE
+
+work=$(mktemp -d /tmp/engawa-bench-tunnel.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+certs="$bench_root/examples/certs"
+java=$(bench_java)
+"$bench_root/engawa" --version >/dev/null   # builds the jar when needed
+jvm=(-XX:+UseParallelGC -XX:+PerfDisableSharedMem --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
+
+# The backend: nginx answering a fixed body, on the load generator's core.
+cat > "$work/backend.conf" <<CONF
+worker_processes 1; daemon off; pid $work/backend.pid; error_log $work/backend-error.log;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000;
+  server { listen 127.0.0.1:18190; location / { return 200 "ok\n"; } } }
+CONF
+taskset -c "$WRK_CORE" nginx -c "$work/backend.conf" &
+pids+=($!)
+wait_port 18190
+
+token=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+cat > "$work/engawa.yaml" <<CONF
+listen: {http: "127.0.0.1:28180", tunnel: "127.0.0.1:28835"}
+log: {access: "off"}
+certificates: {bench: {cert_file: $certs/example.test.crt, key_file: $certs/example.test.key}}
+tunnels:
+  domain: tunnel.example.test
+  tls: bench
+  tokens: [{name: bench, sha256: $(printf %s "$token" | sha256sum | cut -d' ' -f1), names: [bench]}]
+CONF
+
+taskset -c "$SERVER_CORE" "$java" "${jvm[@]}" -jar "$bench_root/target/engawa.jar" serve --config "$work/engawa.yaml" \
+  --data "$work/data" --threads 1 2> "$work/engawa.log" &
+edge_pid=$!
+pids+=("$edge_pid")
+wait_port 28180
+wait_port 28835
+
+ENGAWA_TUNNEL_TOKEN=$token taskset -c "$SERVER_CORE" "$java" "${jvm[@]}" -jar "$bench_root/target/engawa.jar" \
+  tunnel http 18190 --server 127.0.0.1:28835 --server-name tunnel.example.test --ca "$certs/ca.crt" --name bench \
+  > "$work/client.out" 2> "$work/client.err" &
+client_pid=$!
+pids+=("$client_pid")
+for _ in $(seq 1 300); do
+  grep -q 'is online' "$work/client.out" 2>/dev/null && break
+  sleep 0.1
+done
+grep -q 'is online' "$work/client.out" || { echo "bench: the tunnel client did not come online" >&2; cat "$work/client.err" >&2; exit 1; }
+
+# One wrk run: prints "rps p50_ms p90_ms p99_ms requests".
+run_wrk() { # url extra-wrk-args...
+  local url=$1; shift
+  local out
+  out=$(taskset -c "$WRK_CORE" wrk --latency -t1 -c"$CONNECTIONS" -d"$DURATION" "$@" "$url" 2>&1)
+  if echo "$out" | grep -qE 'Non-2xx|Socket errors'; then
+    echo "bench: wrk reported: $(echo "$out" | grep -E 'Non-2xx|Socket errors' | tr '\n' ' ')" >&2
+  fi
+  local ms='{v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}'
+  echo "$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')" \
+       "$(echo "$out" | awk '$1 == "50%"'" $ms")" \
+       "$(echo "$out" | awk '$1 == "90%"'" $ms")" \
+       "$(echo "$out" | awk '$1 == "99%"'" $ms")" \
+       "$(echo "$out" | awk '/requests in/ {print $1}')"
+}
+
+direct_url="http://127.0.0.1:18190/"
+tunnel_url="http://127.0.0.1:28180/"
+host=(-H "Host: bench.tunnel.example.test")
+
+echo "bench: tunnel vs direct, $CONNECTIONS connections, $DURATION per row; wrk + backend on core $WRK_CORE," \
+  "edge + client on core $SERVER_CORE ($java)" >&2
+taskset -c "$WRK_CORE" wrk -t1 -c"$CONNECTIONS" -d"$WARMUP" "$direct_url" >/dev/null 2>&1
+read -r d_rps d_p50 d_p90 d_p99 d_req < <(run_wrk "$direct_url")
+
+taskset -c "$WRK_CORE" wrk -t1 -c"$CONNECTIONS" -d"$WARMUP" "${host[@]}" "$tunnel_url" >/dev/null 2>&1
+edge_before=$(cpu_ticks "$edge_pid")
+client_before=$(cpu_ticks "$client_pid")
+read -r t_rps t_p50 t_p90 t_p99 t_req < <(run_wrk "$tunnel_url" "${host[@]}")
+edge_after=$(cpu_ticks "$edge_pid")
+client_after=$(cpu_ticks "$client_pid")
+
+per_req() { awk -v t="$1" -v hz="$CLK_TCK" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "nan" }'; }
+printf "\n%-8s %12s %9s %9s %9s\n" path requests/s p50_ms p90_ms p99_ms
+printf "%-8s %12s %9s %9s %9s\n" direct "$d_rps" "$d_p50" "$d_p90" "$d_p99"
+printf "%-8s %12s %9s %9s %9s\n" tunnel "$t_rps" "$t_p50" "$t_p90" "$t_p99"
+printf "\nthroughput ratio tunnel/direct: %s (target >= 0.70)\n" "$(ratio "$t_rps" "$d_rps")"
+printf "median latency added: %s ms (target <= 1 ms)\n" "$(awk -v a="$t_p50" -v b="$d_p50" 'BEGIN { printf "%.3f", a - b }')"
+printf "CPU per tunneled request: edge %s us, client %s us\n" \
+  "$(per_req $(( edge_after - edge_before )) "${t_req:-0}")" "$(per_req $(( client_after - client_before )) "${t_req:-0}")"
+printf "idle RSS after the run: edge %s KiB, client %s KiB\n" "$(rss_kib_tree "$edge_pid")" "$(rss_kib_tree "$client_pid")"
