@@ -1,6 +1,7 @@
 package engawa.cutover;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import engawa.cli.Main;
 import engawa.testing.Dig;
@@ -96,6 +97,22 @@ class MoveIT {
             assertThat(Main.run("cutover", "apply", "--admin", admin, unname.toString())).isEqualTo(1);
             assertThat(server.server().snapshot().revision()).isEqualTo(1);
             assertThat(Main.run("cutover", "status", "--admin", admin, unname.toString())).isZero();
+            // Another cutover holds this instance: apply is refused and changes nothing.
+            var lease = engawa.testing.AdminClient.send(new engawa.testing.AdminClient(server.port("admin")).request("/api/v1/cutover-lease")
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"holder\": \"other/1\", \"ttl_ms\": 60000}")));
+            assertThat(lease.statusCode()).isEqualTo(200);
+            Path blink = TestServer.write(TestServer.newDir(), "blink.yaml", """
+                    cutover: blink
+                    steps:
+                      - change: {op: set_site_hosts, site: parrot, hosts: [parrot.example.test]}
+                    """);
+            StringWriter text = new StringWriter();
+            try (CutoverRunner r = new CutoverRunner(PlanReader.read(blink, admin), Map.of(), new PrintWriter(text, true))) {
+                assertThatThrownBy(r::apply).isInstanceOf(CutoverException.class)
+                        .hasMessageStartingWith("another cutover holds local: other/1 until ");
+            }
+            assertThat(server.server().snapshot().revision()).isEqualTo(1);
             assertThat(Main.run("cutover", "plan")).isEqualTo(2);
             assertThat(Main.run("cutover")).isEqualTo(2);
             assertThat(Main.run("cutover", "plan", "/nonexistent/plan.yaml")).isEqualTo(1);
