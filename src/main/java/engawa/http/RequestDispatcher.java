@@ -51,6 +51,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private HttpExchange active;
     private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
     private boolean draining;
+    private boolean refused;
 
     /**
      * @param httpsPort the port an http-to-https redirect names (443 is left out of the URL); 0 if none
@@ -93,6 +94,10 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refused) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg instanceof HttpRequest || !pending.isEmpty()) {
             if (active != null || !pending.isEmpty()) {
                 pending.add(msg);
@@ -123,6 +128,8 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         if (request.decoderResult().isFailure()) {
             ReferenceCountUtil.release(request);
             rejectUnparsable(request.decoderResult().cause());
+            // The connection is closing after that answer: nothing that follows gets another one.
+            refused = true;
             return;
         }
         Snapshot snapshot = snapshots.get();
@@ -310,7 +317,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         draining = false;
         Object msg;
         while (active == null && (msg = pending.poll()) != null) {
-            if (!ctx.channel().isActive()) {
+            if (!ctx.channel().isActive() || refused) {
                 ReferenceCountUtil.release(msg);
                 continue;
             }

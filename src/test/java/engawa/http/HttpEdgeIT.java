@@ -166,6 +166,25 @@ class HttpEdgeIT {
     }
 
     @Test
+    void aClientStillSendingATooLargeBodyGetsIts413AndNoReset() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", edge.port())) {
+            s.setSoTimeout(READ_TIMEOUT);
+            OutputStream out = s.getOutputStream();
+            out.write("POST /echo/ HTTP/1.1\r\nHost: a.test\r\nContent-Length: 1048576\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            RawHttp.Reply r = RawHttp.read(s.getInputStream());
+            assertThat(r.statuses()).as(r.text()).containsExactly(413);
+            assertThat(r.closed()).as("end of stream after the 413").isTrue();
+            // The server half-closed and keeps reading what the client still sends, instead of resetting
+            // the connection (which could destroy an answer the client has not read yet).
+            byte[] chunk = new byte[16 * 1024];
+            for (int i = 0; i < 64; i++) {
+                out.write(chunk);
+                out.flush();
+            }
+        }
+    }
+
+    @Test
     void theListenerStillServesAfterEveryBadRequest() {
         for (EdgeCases.Case c : EdgeCases.all()) {
             RawHttp.send(edge.port(), c.bytes(), READ_TIMEOUT);

@@ -3,12 +3,15 @@ package engawa.http.codec;
 import engawa.config.HttpSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -19,6 +22,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +42,9 @@ import java.util.concurrent.TimeUnit;
  *       request is refused with 408 (answered after any response in flight) and the connection closes.
  *       The clock restarts while the dispatcher has stopped reading, since the client cannot finish the
  *       head then.</li>
- *   <li>idle: while no response is owed and no head has begun, counted from the last byte read or
- *       response written; when it passes, the connection is closed without a word, as nginx does.</li>
+ *   <li>idle: while no response is owed or still going out and no head has begun, counted from the
+ *       last byte read or (give or take the shorter timeout) the end of the last response; when it
+ *       passes, the connection is closed without a word, as nginx does.</li>
  *   <li>stalled body: while a request body is partly read, no byte for the idle timeout is a stalled
  *       client; the body is refused with 408 (or the exchange cut if its response started).</li>
  * </ul>
@@ -47,11 +52,21 @@ import java.util.concurrent.TimeUnit;
  * the handler's business. One timer per connection is armed at most the shorter timeout ahead and re-armed
  * when it fires, so requests themselves never schedule or cancel anything.
  *
- * <p>The {@link #responseWatcher()} half sits after the codec and counts final responses as they finish
- * writing. When a request asked to {@code Upgrade} and whoever switched protocols removed the
+ * <p>Lingering close: when the connection is closed while the client may still be sending (a request
+ * was refused, a body or head is partly read, or reading was paused), it is half-closed instead: the
+ * response goes out followed by an end of stream, and what the client still sends is read and dropped
+ * until it closes too, for at most {@value #LINGER_MILLIS} ms. Closing at once would answer that data
+ * with a reset, which makes the client's kernel discard a response it has not read yet, so a client
+ * uploading a body too large would see "connection reset" instead of its 413 (nginx lingers for the same
+ * reason). Plain connections only: over TLS the close stays a close_notify and a close.
+ *
+ * <p>The {@link #responseWatcher()} half sits after the codec and counts final responses. When a request asked to {@code Upgrade} and whoever switched protocols removed the
  * {@link HttpServerCodec}, this handler steps aside too. Runs on the connection's event loop.
  */
-public final class RequestGuardHandler extends ChannelInboundHandlerAdapter {
+public final class RequestGuardHandler extends ChannelDuplexHandler {
+    /** How long a closing connection keeps reading what the client still sends. */
+    static final long LINGER_MILLIS = 5000;
+
     private final RequestScanner scanner;
     private final long headerTimeout;
     private final long idleTimeout;
@@ -66,6 +81,7 @@ public final class RequestGuardHandler extends ChannelInboundHandlerAdapter {
     private long lastActivity;
     private long responses;
     private boolean rejected;
+    private boolean lingering;
 
     public RequestGuardHandler(HttpSettings settings) {
         this.scanner = new RequestScanner(settings.maxRequestLine(), settings.maxHeaderSize());
@@ -141,6 +157,52 @@ public final class RequestGuardHandler extends ChannelInboundHandlerAdapter {
         reject(new RequestRejectedException(scanner.status(), scanner.reason()), scanner.failedInBody());
     }
 
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        if (lingering) {
+            // Already half-closed: the real close comes when the client is done or the time is up.
+            if (!promise.isVoid()) {
+                ctx.channel().closeFuture().addListener(f -> promise.trySuccess());
+            }
+            return;
+        }
+        boolean maySend = rejected || !scanner.betweenRequests() || !ctx.channel().config().isAutoRead();
+        if (maySend && ctx.channel() instanceof DuplexChannel d && d.isActive() && !d.isOutputShutdown()
+                && ctx.pipeline().get(SslHandler.class) == null) {
+            linger(d, promise);
+            return;
+        }
+        ctx.close(promise);
+    }
+
+    private void linger(DuplexChannel channel, ChannelPromise promise) {
+        lingering = true;
+        rejected = true;
+        stopTimer();
+        if (!promise.isVoid()) {
+            channel.closeFuture().addListener(f -> promise.trySuccess());
+        }
+        // The client's end of stream arrives as an event rather than closing the channel behind our back.
+        channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        channel.config().setAutoRead(true);
+        channel.shutdownOutput().addListener(f -> {
+            if (!f.isSuccess()) {
+                ctx.close();
+            }
+        });
+        ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        ctx.read();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (lingering && evt instanceof ChannelInputShutdownEvent) {
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
     private void reject(RequestRejectedException cause, boolean inBody) {
         rejected = true;
         stopTimer();
@@ -202,7 +264,11 @@ public final class RequestGuardHandler extends ChannelInboundHandlerAdapter {
                 }
                 wait = left;
             }
-        } else if (responses >= scanner.heads() && idleTimeout > 0) {
+        } else if (responses < scanner.heads() || outboundPending()) {
+            // An exchange in flight (a response owed, or still going out): its own business. The idle
+            // clock starts again from here, so it counts from about the time the response was out.
+            lastActivity = now;
+        } else if (idleTimeout > 0) {
             long left = lastActivity + idleTimeout - now;
             if (left <= 0) {
                 ctx.close();
@@ -214,12 +280,17 @@ public final class RequestGuardHandler extends ChannelInboundHandlerAdapter {
         timer = ctx.executor().schedule(onTimer, Math.min(wait, tick), TimeUnit.NANOSECONDS);
     }
 
-    /** Counts final responses (not 1xx) when their last piece has been written. */
+    /** True while written bytes wait to go out (a file being sent, a slow reader). */
+    private boolean outboundPending() {
+        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        return out != null && !out.isEmpty();
+    }
+
+    /**
+     * Counts final responses (not 1xx) as their last piece is written; that it has also gone out is
+     * checked when a timer looks ({@link #outboundPending}), so a response costs no listener.
+     */
     private final class ResponseWatcher extends ChannelOutboundHandlerAdapter {
-        private final ChannelFutureListener written = f -> {
-            responses++;
-            lastActivity = ticker.nanoTime();
-        };
         private boolean interim;
 
         @Override
@@ -228,7 +299,7 @@ public final class RequestGuardHandler extends ChannelInboundHandlerAdapter {
                 interim = r.status().codeClass() == HttpStatusClass.INFORMATIONAL;
             }
             if (msg instanceof LastHttpContent && !interim) {
-                promise = promise.unvoid().addListener(written);
+                responses++;
             }
             ctx.write(msg, promise);
         }

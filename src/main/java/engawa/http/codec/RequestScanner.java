@@ -2,6 +2,9 @@ package engawa.http.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Reads the bytes of HTTP/1.x requests as they arrive and holds them to the strict grammar of RFC 9112,
@@ -116,6 +119,8 @@ final class RequestScanner {
     private static final int HOST_PORT = 4;
     private static final int HOST_TRAIL = 5;
 
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     /** Scratch for bytes of direct buffers, one per event loop thread (scanning never leaves the thread). */
     private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
         @Override
@@ -228,12 +233,63 @@ final class RequestScanner {
      * byte that ended the head or chunk line).
      */
     private int scanArray(byte[] a, int offset, int from, int to) {
-        for (int i = from; i < to; i++) {
+        int i = from;
+        while (i < to) {
+            // Most bytes of a head are inside a target, a header name or a value: take such runs in a
+            // tight loop, one table lookup per byte, and step byte by byte only at the edges.
+            int run = switch (state) {
+                case TARGET -> run(a, offset, i, to, VCHAR);
+                case NAME -> candidate == null ? run(a, offset, i, to, TCHAR) : 0;
+                case VALUE -> kind == OTHER ? run(a, offset, i, to, FIELD) : 0;
+                default -> 0;
+            };
+            if (run > 0) {
+                int limit = state == TARGET ? maxRequestLine - lineLength : maxHeaderSize - headerBytes;
+                if (run > limit) {
+                    fail(state == TARGET ? 414 : 431, state == TARGET || !trailers ? null : "trailers too large");
+                    return i + limit;
+                }
+                if (state == TARGET) {
+                    lineLength += run;
+                } else {
+                    headerBytes += run;
+                }
+                i += run;
+                continue;
+            }
             if (!step(a[i + offset] & 0xFF)) {
                 return state == FAILED ? i : i + 1;
             }
+            i++;
         }
         return to;
+    }
+
+    /** How many bytes from {@code from} on are of class {@code cls}. */
+    private static int run(byte[] a, int offset, int from, int to, int cls) {
+        int i = from;
+        if (cls != TCHAR) {
+            // Eight bytes at a time while none is a control character, DEL, or (for a target) a space
+            // or non-ASCII; a word with any of those is left to the byte loop below.
+            long low = cls == VCHAR ? 0x2121212121212121L : 0x2020202020202020L;
+            while (i + 8 <= to) {
+                long x = (long) LONG.get(a, i + offset);
+                long bad = (x - low) & ~x & 0x8080808080808080L;
+                long del = x ^ 0x7F7F7F7F7F7F7F7FL;
+                bad |= (del - 0x0101010101010101L) & ~del & 0x8080808080808080L;
+                if (cls == VCHAR) {
+                    bad |= x & 0x8080808080808080L;
+                }
+                if (bad != 0) {
+                    break;
+                }
+                i += 8;
+            }
+        }
+        while (i < to && (CLASS[a[i + offset] & 0xFF] & cls) != 0) {
+            i++;
+        }
+        return i - from;
     }
 
     /** True while a request head has begun (its first request-line byte arrived) and has not ended. */
