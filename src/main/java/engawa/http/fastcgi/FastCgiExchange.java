@@ -1,17 +1,12 @@
 package engawa.http.fastcgi;
 
-import engawa.http.BodyReceiver;
-import engawa.http.ErrorResponses;
 import engawa.http.HttpExchange;
-import engawa.upstream.ConnectionCallback;
-import engawa.upstream.HealthProbe;
+import engawa.http.UpstreamBackendHandler;
+import engawa.http.UpstreamExchange;
 import engawa.upstream.UpstreamConnection;
-import engawa.upstream.UpstreamPool;
-import engawa.upstream.UpstreamServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.EventLoop;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpContent;
@@ -24,15 +19,13 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayDeque;
-import java.util.BitSet;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request through FastCGI, on the client connection's event loop (the upstream connection is opened
- * on the same loop, so nothing here is shared across threads).
+ * One request through FastCGI, on the client connection's event loop; choosing a server, retries, timers
+ * and back-pressure are {@link UpstreamExchange}'s.
  *
  * <p><b>Request.</b> BEGIN_REQUEST with FCGI_KEEP_CONN and the PARAMS stream ({@link CgiParams}) go as soon
  * as a connection is ready, then the body as STDIN records as it arrives, then the empty STDIN record.
@@ -60,88 +53,42 @@ import org.slf4j.LoggerFactory;
  * {@code timeouts.response_header} of the request's end, or nothing moved either way for
  * {@code timeouts.idle}. Once the response has started, a failure can only cut the client connection.
  */
-final class FastCgiExchange implements BodyReceiver, ConnectionCallback {
+final class FastCgiExchange extends UpstreamExchange {
     private static final Logger LOG = LoggerFactory.getLogger(FastCgiExchange.class);
-    /** Body bytes held while no upstream connection is ready; above this the client is not read. */
-    private static final int WAITING_LIMIT = 64 * 1024;
     /** The largest body without a declared length that is collected to learn its length. */
     static final int UNKNOWN_LENGTH_LIMIT = 1 << 20;
     static final long ACCEPT_WAIT_MILLIS = 50;
     private static final long ACCEPT_WAIT_MAX_MILLIS = 1000;
-    private static final int STALE_RETRIES = 2;
 
     private final FastCgiHandler handler;
-    private final HttpExchange ex;
-    private final UpstreamPool pool;
-    private final EventLoop loop;
     private final ScriptLocator.Script script;
     private final HttpRequest request;
-    private final boolean idempotent;
     private final boolean headRequest;
-    private final long keyHash;
-    private final long maxBody;
 
     /** The body's length: declared, learned by collecting it, or -1 while unknown (or none). */
     private long contentLength;
     private boolean collecting;
     private ByteBuf params;
-    private int retriesLeft;
-    private int staleRetriesLeft = STALE_RETRIES;
-    private BitSet tried;
-    private UpstreamServer server;
-    private UpstreamConnection conn;
-    private FastCgiBackendHandler backend;
-    private boolean headSent;
-    private boolean requestSent;
-    private boolean bodyForwarded;
-    private boolean bodyEnded;
     private boolean accepted;
-    private boolean responseStarted;
     private boolean noBody;
     private long expectedLength = -1;
     private long bodySent;
-    private boolean upstreamPaused;
-    private boolean clientPaused;
-    private boolean done;
-    private long bodyBytes;
     private CgiHead head = new CgiHead();
-    private ArrayDeque<HttpContent> waiting;
-    private int waitingBytes;
-    private ScheduledFuture<?> headerTimer;
     private ScheduledFuture<?> acceptTimer;
 
     FastCgiExchange(FastCgiHandler handler, HttpExchange ex, ScriptLocator.Script script) {
+        super(ex, handler.pool());
         this.handler = handler;
-        this.ex = ex;
-        this.pool = handler.pool();
-        this.loop = ex.channel().eventLoop();
         this.script = script;
         this.request = ex.request();
-        this.idempotent = isIdempotent(request.method());
         this.headRequest = HttpMethod.HEAD.equals(request.method());
-        this.keyHash = pool.keyHash() == null ? 0 : pool.keyHash().hash(request, ex.clientAddress());
-        this.maxBody = ex.route().maxBody();
-        this.retriesLeft = pool.config().retries();
         this.contentLength = HttpUtil.getContentLength(request, -1L);
     }
 
-    /** RFC 9110 9.2.2. */
-    static boolean isIdempotent(HttpMethod m) {
-        return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS)
-                || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE) || m.equals(HttpMethod.TRACE);
-    }
-
     void start() {
-        ex.onComplete(this::exchangeEnded);
-        ex.onWritabilityChanged(this::clientWritabilityChanged);
         collecting = contentLength < 0 && !ex.requestComplete() && (HttpUtil.isTransferEncodingChunked(request)
                 || request.protocolVersion().majorVersion() >= 2);
-        ex.receiveBody(this);
-        if (ex.requestComplete() && !bodyEnded) {
-            // A request that came whole (HTTP/2) without a body: no end piece will follow.
-            content(LastHttpContent.EMPTY_LAST_CONTENT, true);
-        }
-        if (!done && !collecting) {
+        if (follow() && !collecting) {
             begin();
         }
     }
@@ -152,158 +99,91 @@ final class FastCgiExchange implements BodyReceiver, ConnectionCallback {
         attempt(502);
     }
 
-    private void attempt(int statusIfNone) {
-        UpstreamServer s = pool.pick(loop, keyHash, tried);
-        if (s == null) {
-            fail(statusIfNone, tried == null ? "no server available" : "no other server available");
-            return;
-        }
-        connectTo(s);
+    @Override
+    protected String target() {
+        return ex.path().raw();
     }
 
-    private void connectTo(UpstreamServer s) {
-        server = s;
-        s.begin();
-        headSent = false;
-        requestSent = false;
-        accepted = false;
-        pool.acquire(s, loop, this);
+    @Override
+    protected String lateHead() {
+        return script.scriptName() + " sent no header block";
     }
 
     // ---- connection ----
 
     @Override
-    public void connected(UpstreamConnection c) {
-        if (done) {
-            // The client went away while connecting: the fresh connection is clean, keep it.
-            endAttempt();
-            c.release();
-            return;
-        }
-        conn = c;
-        backend = c.attachment();
-        if (backend == null) {
-            backend = new FastCgiBackendHandler();
-            c.channel().pipeline().addBefore("pool", "fcgi-records", new RecordDecoder());
-            c.channel().pipeline().addBefore("pool", "fastcgi", backend);
-            c.attach(backend);
-        }
-        backend.bind(this);
-        Channel ch = c.channel();
-        boolean fresh = !c.reused();
-        if (fresh) {
-            ch.write(Records.getValuesRecord(), ch.voidPromise());
-        }
-        ch.write(params.retainedDuplicate(), ch.voidPromise());
-        headSent = true;
-        if (waiting != null) {
-            HttpContent piece;
-            while (conn == c && (piece = waiting.poll()) != null) {
-                waitingBytes -= piece.content().readableBytes();
-                forward(piece, piece instanceof LastHttpContent, false);
-            }
-        }
-        if (conn != c) {
-            return;
-        }
-        if (bodyEnded && !requestSent) {
-            // A retry of a request whose (empty) body already ended: end STDIN again on this connection.
-            endStdin(ch);
-        }
-        ch.flush();
-        if (fresh && !accepted) {
-            waitForWorker(ACCEPT_WAIT_MILLIS);
-        }
-        if (clientPaused && ch.isWritable()) {
-            clientPaused = false;
-            ex.resumeReading();
-        }
+    protected void install(ChannelPipeline p, UpstreamBackendHandler backend) {
+        p.addBefore("pool", "fcgi-records", new RecordDecoder());
+        p.addBefore("pool", "fastcgi", backend);
     }
 
     @Override
-    public void connectFailed(Throwable cause) {
-        UpstreamServer s = server;
-        endAttempt();
-        if (done) {
-            return;
+    protected void sendHead(UpstreamConnection c) {
+        Channel ch = c.channel();
+        accepted = false;
+        if (!c.reused()) {
+            ch.write(Records.getValuesRecord(), ch.voidPromise());
         }
-        String why = HealthProbe.describe(cause);
-        s.connectionFailed(why);
-        retryOrFail(s, cause instanceof ConnectTimeoutException ? 504 : 502, why);
+        ch.write(params.retainedDuplicate(), ch.voidPromise());
+    }
+
+    @Override
+    protected void headFlushed(UpstreamConnection c) {
+        if (!c.reused() && !accepted) {
+            waitForWorker(ACCEPT_WAIT_MILLIS);
+        }
     }
 
     /** No worker took the fresh connection yet: free the ones idle connections hold, then look again later. */
     private void waitForWorker(long delayMillis) {
         acceptTimer = loop.schedule(() -> {
             acceptTimer = null;
-            if (done || accepted || conn == null) {
+            if (done() || accepted || connection() == null) {
                 return;
             }
             LOG.debug("upstream {}: no {} worker took a connection within {} ms; closing idle connections",
-                    pool.name(), server.label(), delayMillis);
-            pool.closeIdle(server);
+                    pool.name(), server().label(), delayMillis);
+            pool.closeIdle(server());
             waitForWorker(Math.min(delayMillis * 2, ACCEPT_WAIT_MAX_MILLIS));
         }, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected boolean heardFromServer() {
+        return accepted;
     }
 
     // ---- request body, client to upstream ----
 
     @Override
-    public void content(HttpContent content, boolean last) {
-        if (done || !responseStarted && ex.responseStarted()) {
-            // Answered already (by us, or by the dispatcher's 413): the rest of the body is dropped.
-            content.release();
-            if (!done) {
-                abandon();
-            }
-            return;
-        }
-        bodyBytes += content.content().readableBytes();
-        if (bodyBytes > maxBody) {
-            content.release();
-            if (responseStarted) {
-                abandon();
-                ex.abort();
-            } else {
-                fail(413, "body over " + maxBody + " bytes");
-            }
-            return;
-        }
-        if (collecting && bodyBytes > UNKNOWN_LENGTH_LIMIT) {
-            content.release();
-            fail(411, "a body without Content-Length over " + UNKNOWN_LENGTH_LIMIT + " bytes");
-            return;
-        }
-        if (last) {
-            bodyEnded = true;
-        }
-        if (conn == null) {
-            hold(content);
-            if (collecting && last) {
-                collecting = false;
-                contentLength = bodyBytes;
-                begin();
-            }
-            return;
-        }
-        forward(content, last, true);
+    protected boolean collectingBody() {
+        return collecting;
     }
 
-    private void hold(HttpContent content) {
-        if (waiting == null) {
-            waiting = new ArrayDeque<>(4);
+    @Override
+    protected boolean bodyRefused(long received) {
+        if (collecting && received > UNKNOWN_LENGTH_LIMIT) {
+            fail(411, "a body without Content-Length over " + UNKNOWN_LENGTH_LIMIT + " bytes");
+            return true;
         }
-        waiting.add(content);
-        waitingBytes += content.content().readableBytes();
-        if (waitingBytes > WAITING_LIMIT && !clientPaused && !collecting) {
-            clientPaused = true;
-            ex.pauseReading();
+        return false;
+    }
+
+    @Override
+    public void content(HttpContent content, boolean last) {
+        super.content(content, last);
+        if (collecting && last && !done()) {
+            // The whole body is held: now its length is known.
+            collecting = false;
+            contentLength = bodyBytes();
+            begin();
         }
     }
 
     /** Sends a body piece as STDIN records (its bytes are not copied), and the end of STDIN after the last. */
-    private void forward(HttpContent piece, boolean last, boolean flush) {
-        Channel ch = conn.channel();
+    @Override
+    protected void forward(HttpContent piece, boolean last, boolean flush) {
+        Channel ch = connection().channel();
         ByteBuf data = piece.content();
         while (data.isReadable()) {
             int n = Math.min(data.readableBytes(), Records.MAX_ALIGNED_CONTENT);
@@ -313,49 +193,30 @@ final class FastCgiExchange implements BodyReceiver, ConnectionCallback {
             if (padding != null) {
                 ch.write(padding, ch.voidPromise());
             }
-            bodyForwarded = true;
+            bodyForwarded();
         }
         piece.release();
         if (last) {
-            endStdin(ch);
+            ByteBuf end = ch.alloc().ioBuffer(Records.HEADER_LENGTH);
+            Records.writeEndOfStream(end, Records.STDIN);
+            ch.write(end, ch.voidPromise());
+            requestEnded();
         }
         if (flush) {
             ch.flush();
         }
-        if (!last && !ch.isWritable() && !clientPaused) {
-            clientPaused = true;
-            ex.pauseReading();
+        if (!last) {
+            pauseClientIfBlocked(ch);
         }
-    }
-
-    private void endStdin(Channel ch) {
-        ByteBuf end = ch.alloc().ioBuffer(Records.HEADER_LENGTH);
-        Records.writeEndOfStream(end, Records.STDIN);
-        ch.write(end, ch.voidPromise());
-        requestSent = true;
-        if (!responseStarted && headerTimer == null) {
-            headerTimer = loop.schedule(this::headerTimedOut,
-                    pool.config().timeouts().responseHeader().toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    void upstreamWritabilityChanged() {
-        if (clientPaused && conn != null && conn.channel().isWritable()) {
-            clientPaused = false;
-            ex.resumeReading();
-        }
-    }
-
-    @Override
-    public void aborted() {
-        exchangeEnded();
     }
 
     // ---- response, upstream to client ----
 
-    void upstreamRead(RecordDecoder.Record r) {
+    @Override
+    protected void upstreamRead(Object msg) {
+        RecordDecoder.Record r = (RecordDecoder.Record) msg;
         try {
-            if (done) {
+            if (done()) {
                 return;
             }
             accepted = true;
@@ -369,7 +230,7 @@ final class FastCgiExchange implements BodyReceiver, ConnectionCallback {
             }
             switch (r.type) {
                 case Records.STDOUT -> stdout(r.content().retain());
-                case Records.STDERR -> handler.stderr().write(server.label(), script.scriptName(), r.content());
+                case Records.STDERR -> handler.stderr().write(server().label(), script.scriptName(), r.content());
                 case Records.END_REQUEST -> endRequest(r.content());
                 default -> protocolError("unexpected " + r);
             }
@@ -404,7 +265,6 @@ final class FastCgiExchange implements BodyReceiver, ConnectionCallback {
     }
 
     private void startResponse(HttpResponse r) {
-        cancelHeaderTimer();
         int code = r.status().code();
         noBody = headRequest || code == 204 || code == 304;
         String length = r.headers().get(HttpHeaderNames.CONTENT_LENGTH);
@@ -420,8 +280,7 @@ final class FastCgiExchange implements BodyReceiver, ConnectionCallback {
                 r.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             }
         }
-        responseStarted = true;
-        ex.write(r);
+        respond(r);
     }
 
     private void sendBody(ByteBuf data) {
@@ -440,23 +299,7 @@ final class FastCgiExchange implements BodyReceiver, ConnectionCallback {
         }
         bodySent += data.readableBytes();
         ex.write(new DefaultHttpContent(data));
-        if (!ex.channel().isWritable() && !upstreamPaused) {
-            upstreamPaused = true;
-            conn.channel().config().setAutoRead(false);
-        }
-    }
-
-    void upstreamReadComplete() {
-        if (responseStarted && !done) {
-            ex.ctx().flush();
-        }
-    }
-
-    private void clientWritabilityChanged() {
-        if (upstreamPaused && conn != null && ex.channel().isWritable()) {
-            upstreamPaused = false;
-            conn.channel().config().setAutoRead(true);
-        }
+        pauseUpstreamIfBlocked();
     }
 
     private void endRequest(ByteBuf body) {
@@ -465,29 +308,20 @@ final class FastCgiExchange implements BodyReceiver, ConnectionCallback {
             protocolError("END_REQUEST with protocol status " + protocolStatus(protocolStatus));
             return;
         }
-        if (!responseStarted) {
+        if (!responseStarted()) {
             protocolError(script.scriptName() + " ended without a complete CGI header block");
             return;
         }
         if (!noBody && expectedLength >= 0 && bodySent < expectedLength) {
             LOG.warn("upstream {}: {} sent {} of the {} bytes its Content-Length announced", pool.name(),
                     script.scriptName(), bodySent, expectedLength);
-            server.countFailure();
+            server().countFailure();
             abandon();
             ex.abort();
             return;
         }
-        UpstreamConnection c = conn;
-        conn = null;
-        backend.unbind();
-        if (requestSent) {
-            c.release();
-        } else {
-            // The script answered before the whole body was sent: the connection is mid-request.
-            c.close();
-        }
-        endAttempt();
-        settle();
+        // Kept unless the script answered before the whole body was sent: the connection is mid-request then.
+        responseEnded(true);
         // Let go of the upstream first: writing the end may complete the exchange right away.
         ex.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
     }
@@ -505,173 +339,40 @@ final class FastCgiExchange implements BodyReceiver, ConnectionCallback {
 
     /** The server broke the protocol: not retried (it may have run the script), 502 or a cut connection. */
     private void protocolError(String why) {
-        server.countFailure();
-        if (responseStarted) {
-            LOG.warn("upstream {}: {} broke off the response to {} {}: {}", pool.name(), server.label(),
+        server().countFailure();
+        if (responseStarted()) {
+            LOG.warn("upstream {}: {} broke off the response to {} {}: {}", pool.name(), server().label(),
                     request.method(), ex.path().raw(), why);
             abandon();
             ex.abort();
         } else {
-            fail(502, server.label() + ": " + why);
+            fail(502, server().label() + ": " + why);
         }
     }
 
-    /** The upstream connection closed ({@code cause} null) or failed while this exchange used it. */
-    void upstreamFailed(Throwable cause) {
-        if (done) {
-            return;
-        }
-        UpstreamConnection c = conn;
-        UpstreamServer s = server;
-        closeUpstream();
-        cancelTimers();
-        endAttempt();
-        if (responseStarted) {
-            s.countFailure();
-            settle();
-            LOG.debug("upstream {}: {} broke off the response to {} {}", pool.name(), s.label(), request.method(),
-                    ex.path().raw());
-            ex.abort();
-            return;
-        }
-        String why = cause == null ? "closed the connection before answering" : HealthProbe.describe(cause);
-        if (cause instanceof DecoderException) {
-            // Bytes that are not FastCGI records: the server is up but speaks something else.
-            s.countFailure();
-            fail(502, s.label() + ": " + why);
-            return;
-        }
-        if (c != null && c.reused() && !accepted && canReplay() && staleRetriesLeft > 0) {
-            // Most likely a kept-alive connection the server had just closed: not the server's fault.
-            staleRetriesLeft--;
-            connectTo(s);
-            return;
-        }
-        s.connectionFailed(why);
-        retryOrFail(s, 502, why);
+    /** Bytes that are not FastCGI records: the server is up but speaks something else. */
+    @Override
+    protected boolean brokeProtocol(Throwable cause) {
+        return cause instanceof DecoderException;
     }
 
-    /** No traffic either way on the upstream connection for {@code timeouts.idle}. */
-    void upstreamIdle() {
-        if (done) {
-            return;
-        }
-        long idle = pool.config().timeouts().idle().toMillis();
-        if (!requestSent) {
-            fail(408, "the client sent no body for " + idle + " ms");
-        } else if (!responseStarted) {
-            server.countFailure();
-            fail(504, "no response within " + idle + " ms");
-        } else {
-            server.countFailure();
-            abandon();
-            ex.abort();
-        }
-    }
-
-    private void headerTimedOut() {
-        headerTimer = null;
-        if (done || responseStarted) {
-            return;
-        }
-        server.countFailure();
-        fail(504, script.scriptName() + " sent no header block within "
-                + pool.config().timeouts().responseHeader().toMillis() + " ms");
-    }
-
-    private boolean canReplay() {
-        return !bodyForwarded && (idempotent || !headSent);
-    }
-
-    private void retryOrFail(UpstreamServer failed, int status, String why) {
-        if (retriesLeft > 0 && canReplay() && !ex.responseStarted()) {
-            retriesLeft--;
-            if (tried == null) {
-                tried = new BitSet(pool.servers().size());
-            }
-            tried.set(failed.index());
-            LOG.debug("upstream {}: {} failed ({}), retrying {} {} on another server", pool.name(), failed.label(), why,
-                    request.method(), ex.path().raw());
-            attempt(status);
-        } else {
-            fail(status, failed.label() + ": " + why);
-        }
-    }
-
-    private void fail(int status, String why) {
-        abandon();
-        if (status >= 500) {
-            LOG.warn("upstream {}: {} for {} {}: {}", pool.name(), status, request.method(), ex.path().raw(), why);
-        }
-        if (!ex.responseStarted()) {
-            // With the body still coming, close rather than read the rest just to drop it.
-            ErrorResponses.send(ex, status, null, !bodyEnded);
-        } else if (!ex.responseComplete()) {
-            ex.abort();
-        }
-    }
-
-    /** Gives up on the upstream side: nothing more will be sent or read for this exchange. */
-    private void abandon() {
-        closeUpstream();
-        endAttempt();
-        settle();
-    }
-
-    /** The client exchange ended: response written, or the client went away. */
-    private void exchangeEnded() {
-        if (!done) {
-            abandon();
-        }
-    }
-
-    /** This exchange is over: timers off, everything it holds released. */
-    private void settle() {
-        done = true;
-        cancelTimers();
-        if (waiting != null) {
-            HttpContent c;
-            while ((c = waiting.poll()) != null) {
-                c.release();
-            }
-            waitingBytes = 0;
-        }
-        if (params != null) {
-            params.release();
-            params = null;
-        }
-        if (head != null) {
-            head.discard();
-        }
-    }
-
-    private void closeUpstream() {
-        if (conn != null) {
-            backend.unbind();
-            conn.close();
-            conn = null;
-        }
-    }
-
-    private void endAttempt() {
-        if (server != null) {
-            server.end();
-            server = null;
-        }
-    }
-
-    private void cancelTimers() {
-        cancelHeaderTimer();
+    @Override
+    protected void cancelTimers() {
+        super.cancelTimers();
         if (acceptTimer != null) {
             acceptTimer.cancel(false);
             acceptTimer = null;
         }
     }
 
-    private void cancelHeaderTimer() {
-        if (headerTimer != null) {
-            headerTimer.cancel(false);
-            headerTimer = null;
+    @Override
+    protected void settled() {
+        if (params != null) {
+            params.release();
+            params = null;
+        }
+        if (head != null) {
+            head.discard();
         }
     }
 }

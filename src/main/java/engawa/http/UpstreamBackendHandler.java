@@ -1,18 +1,23 @@
-package engawa.http.proxy;
+package engawa.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 
 /**
- * The proxy's handler on an upstream connection: passes what the connection does to the exchange using it
- * now. Between exchanges (the connection idle in its pool) it lets events through to the pool's
- * bookkeeping. Runs on the connection's event loop, which is the client connection's too.
+ * The protocol client's handler on an upstream connection, after its codec: passes what the connection does
+ * to the {@link UpstreamExchange} using it now. Between exchanges (the connection idle in its pool) it lets
+ * everything through to the pool's bookkeeping, which closes a connection the server talks on out of turn.
+ * One per connection, kept as its attachment; runs on the connection's event loop, which is the client
+ * connection's too.
  */
-final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
-    private ProxyExchange exchange;
+public final class UpstreamBackendHandler extends ChannelInboundHandlerAdapter {
+    private UpstreamExchange exchange;
 
-    void bind(ProxyExchange exchange) {
+    UpstreamBackendHandler() {
+    }
+
+    void bind(UpstreamExchange exchange) {
         this.exchange = exchange;
     }
 
@@ -55,7 +60,7 @@ final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        ProxyExchange ex = exchange;
+        UpstreamExchange ex = exchange;
         exchange = null;
         if (ex != null) {
             ex.upstreamFailed(null);
@@ -65,7 +70,7 @@ final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ProxyExchange ex = exchange;
+        UpstreamExchange ex = exchange;
         exchange = null;
         if (ex != null) {
             ex.upstreamFailed(cause);
