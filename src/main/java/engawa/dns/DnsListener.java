@@ -1,7 +1,7 @@
 package engawa.dns;
 
 import engawa.config.BindAddress;
-import engawa.net.Listener;
+import engawa.net.TcpListener;
 import engawa.snapshot.Services;
 import engawa.snapshot.SnapshotHolder;
 import io.netty.bootstrap.Bootstrap;
@@ -27,19 +27,15 @@ import java.util.concurrent.TimeUnit;
  * call (recvmmsg) and answering them in one flush (sendmmsg). TCP connections get a length-prefix framer,
  * an idle timeout ({@code dns.tcp_idle_timeout}) and {@link DnsTcpHandler}.
  */
-public final class DnsListener implements Listener {
+public final class DnsListener extends TcpListener {
     /** The largest UDP query read whole; a longer one arrives cut short and gets FORMERR. */
     static final int MAX_UDP_QUERY = 2048;
     private static final int DATAGRAMS_PER_READ = 32;
 
-    private final String role;
-    private final BindAddress address;
     private final List<Channel> udp = new ArrayList<>();
-    private final Channel tcp;
 
     public DnsListener(String role, BindAddress address, SnapshotHolder snapshots, Services services) {
-        this.role = role;
-        this.address = address;
+        super(role, address);
         DnsResponder responder = new DnsResponder(snapshots, new DnsMeters(services.meters()));
         EventLoopGroup group = services.workers();
         boolean epoll = services.transport().epoll();
@@ -63,21 +59,15 @@ public final class DnsListener implements Listener {
             b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP_QUERY));
         }
         long idle = snapshots.get().config().dns().tcpIdleTimeout().toMillis();
-        ServerBootstrap tcpBootstrap = new ServerBootstrap()
-                .group(group)
-                .channel(services.transport().serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline()
-                                .addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
-                                .addLast(new LengthFieldBasedFrameDecoder(Query.MAX_MESSAGE, 0, 2, 0, 2))
-                                .addLast(new DnsTcpHandler(responder, services.blocking()));
-                    }
-                });
+        ServerBootstrap tcpBootstrap = bootstrap(group, services.transport(), 1024, new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline()
+                        .addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
+                        .addLast(new LengthFieldBasedFrameDecoder(Query.MAX_MESSAGE, 0, 2, 0, 2))
+                        .addLast(new DnsTcpHandler(responder, services.blocking()));
+            }
+        });
         Channel tcpChannel = null;
         // Port 0 (tests): TCP picks a port free for TCP, UDP takes the same one or the next attempt tries
         // again; a port that failed stays held until the end so that the kernel offers a different one.
@@ -98,11 +88,11 @@ public final class DnsListener implements Listener {
         } finally {
             held.forEach(c -> c.close().syncUninterruptibly());
         }
-        this.tcp = tcpChannel;
+        bound(tcpChannel);
     }
 
     private void bindUdp(Bootstrap b, int port, int sockets) {
-        InetSocketAddress at = address.allAddresses() ? new InetSocketAddress(port) : new InetSocketAddress(address.host(), port);
+        InetSocketAddress at = address().allAddresses() ? new InetSocketAddress(port) : new InetSocketAddress(address().host(), port);
         List<Channel> bound = new ArrayList<>();
         try {
             for (int i = 0; i < sockets; i++) {
@@ -116,23 +106,8 @@ public final class DnsListener implements Listener {
     }
 
     @Override
-    public String role() {
-        return role;
-    }
-
-    @Override
-    public BindAddress address() {
-        return address;
-    }
-
-    @Override
-    public int port() {
-        return ((InetSocketAddress) tcp.localAddress()).getPort();
-    }
-
-    @Override
     public void close() {
-        tcp.close().syncUninterruptibly();
+        super.close();
         udp.forEach(c -> c.close().syncUninterruptibly());
     }
 }

@@ -2,16 +2,13 @@ package engawa.tunnel;
 
 import engawa.config.BindAddress;
 import engawa.config.TunnelsConfig;
-import engawa.net.Listener;
+import engawa.net.TcpListener;
 import engawa.snapshot.Snapshot;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,36 +18,23 @@ import org.slf4j.LoggerFactory;
  * handshakes (closed at once over them), then must complete TLS 1.3 and a {@link Hello} within the
  * handshake timeout; see {@link HandshakeHandler}.
  */
-public final class TunnelListener implements Listener {
+public final class TunnelListener extends TcpListener {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelListener.class);
 
-    private final String role;
-    private final BindAddress address;
     private final TunnelListenerContext lc;
     private final LinkTls tls;
-    private final Channel channel;
 
     public TunnelListener(String role, BindAddress address, TunnelListenerContext lc) {
-        this.role = role;
-        this.address = address;
+        super(role, address);
         this.lc = lc;
         var services = lc.services();
         this.tls = new LinkTls(services.certificates());
-        this.channel = new ServerBootstrap()
-                .group(services.workers())
-                .channel(services.transport().serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        accept(ch);
-                    }
-                })
-                .bind(address.socketAddress())
-                .syncUninterruptibly()
-                .channel();
+        bind(bootstrap(services.workers(), services.transport(), 1024, new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                accept(ch);
+            }
+        }));
     }
 
     private void accept(Channel ch) {
@@ -77,29 +61,9 @@ public final class TunnelListener implements Listener {
         }
         SslHandler ssl = ctx.newHandler(ch.alloc());
         ssl.setHandshakeTimeoutMillis(tunnels.handshakeTimeout().toMillis());
-        var endpoints = new TunnelRegistry.Endpoints(tunnels.domain(), lc.httpPort().getAsInt(), lc.httpsPort().getAsInt(), address.host());
+        var endpoints = new TunnelRegistry.Endpoints(tunnels.domain(), lc.httpPort().getAsInt(), lc.httpsPort().getAsInt(), address().host());
         ch.pipeline().addLast("tls", ssl);
         ch.pipeline().addLast("hello", new HelloDecoder());
         ch.pipeline().addLast("handshake", new HandshakeHandler(lc, tunnels, endpoints, client));
-    }
-
-    @Override
-    public String role() {
-        return role;
-    }
-
-    @Override
-    public BindAddress address() {
-        return address;
-    }
-
-    @Override
-    public int port() {
-        return ((InetSocketAddress) channel.localAddress()).getPort();
-    }
-
-    @Override
-    public void close() {
-        channel.close().syncUninterruptibly();
     }
 }
