@@ -43,8 +43,31 @@ public sealed interface ChangeOp {
         return List.of();
     }
 
+    /** A change to one zone: it may alter the zone's answers, and it writes the zone's entry whole. */
+    sealed interface ZoneChange extends ChangeOp {
+        String zone();
+
+        @Override
+        default List<List<String>> paths(JsonNode doc) {
+            return List.of(List.of("zones", zoneKey(doc, zone())));
+        }
+
+        @Override
+        default List<String> zones() {
+            return List.of(Names.absolute(zone()));
+        }
+    }
+
+    /** A change to one zone's record list. */
+    sealed interface RecordsChange extends ZoneChange {
+        @Override
+        default List<List<String>> paths(JsonNode doc) {
+            return List.of(List.of("zones", zoneKey(doc, zone()), "records"));
+        }
+    }
+
     /** {@code create_zone}: a new zone, empty or with the records of {@code copy_from} (except some types). */
-    record CreateZone(String zone, CopyFrom copyFrom, Set<String> except) implements ChangeOp {
+    record CreateZone(String zone, CopyFrom copyFrom, Set<String> except) implements ZoneChange {
         /** Records at {@code name} (relative to {@code zone}) and below, in zone {@code zone} of instance {@code target}. */
         public record CopyFrom(String target, String zone, String name) {
         }
@@ -53,17 +76,6 @@ public sealed interface ChangeOp {
         public String describe() {
             return "create zone " + Names.absolute(zone) + (copyFrom == null ? "" : ", copying " + copyFrom.name + " and below from zone "
                     + Names.absolute(copyFrom.zone) + " on " + copyFrom.target + (except.isEmpty() ? "" : " except " + String.join(", ", except)));
-        }
-
-        @Override
-        public List<List<String>> paths(JsonNode doc) {
-            String key = DocumentTree.zoneKey(doc, zone);
-            return List.of(List.of("zones", key == null ? Names.stripDot(zone) : key));
-        }
-
-        @Override
-        public List<String> zones() {
-            return List.of(Names.absolute(zone));
         }
 
         @Override
@@ -99,30 +111,15 @@ public sealed interface ChangeOp {
     }
 
     /** {@code delete_zone}. */
-    record DeleteZone(String zone) implements ChangeOp {
+    record DeleteZone(String zone) implements ZoneChange {
         @Override
         public String describe() {
             return "delete zone " + Names.absolute(zone);
         }
 
         @Override
-        public List<List<String>> paths(JsonNode doc) {
-            String key = DocumentTree.zoneKey(doc, zone);
-            return List.of(List.of("zones", key == null ? Names.stripDot(zone) : key));
-        }
-
-        @Override
-        public List<String> zones() {
-            return List.of(Names.absolute(zone));
-        }
-
-        @Override
         public void apply(ObjectNode doc, Documents others) {
-            String key = DocumentTree.zoneKey(doc, zone);
-            if (key == null) {
-                throw new CutoverException("no zone " + Names.absolute(zone));
-            }
-            DocumentTree.put(doc, List.of("zones", key), null);
+            DocumentTree.put(doc, List.of("zones", requireZone(doc, zone)), null);
         }
     }
 
@@ -130,21 +127,11 @@ public sealed interface ChangeOp {
      * {@code set_record}: the record replaces those at its name that cannot stand beside it (the same type;
      * A/AAAA/ALIAS against ALIAS; anything against CNAME), where the first of them was.
      */
-    record SetRecord(String zone, JsonNode record) implements ChangeOp {
+    record SetRecord(String zone, JsonNode record) implements RecordsChange {
         @Override
         public String describe() {
             String what = record.has("site") ? "site " + record.path("site").asText() : record.path("values").toString();
             return "set " + record.path("name").asText("@") + " " + DocumentTree.type(record) + " " + what + " in zone " + Names.absolute(zone);
-        }
-
-        @Override
-        public List<List<String>> paths(JsonNode doc) {
-            return recordsPath(doc, zone);
-        }
-
-        @Override
-        public List<String> zones() {
-            return List.of(Names.absolute(zone));
         }
 
         @Override
@@ -181,20 +168,10 @@ public sealed interface ChangeOp {
     }
 
     /** {@code delete_record}: every record at {@code name} ({@code type} only, when given). */
-    record DeleteRecord(String zone, String name, String type) implements ChangeOp {
+    record DeleteRecord(String zone, String name, String type) implements RecordsChange {
         @Override
         public String describe() {
             return "delete " + name + (type == null ? "" : " " + type) + " from zone " + Names.absolute(zone);
-        }
-
-        @Override
-        public List<List<String>> paths(JsonNode doc) {
-            return recordsPath(doc, zone);
-        }
-
-        @Override
-        public List<String> zones() {
-            return List.of(Names.absolute(zone));
         }
 
         @Override
@@ -222,20 +199,10 @@ public sealed interface ChangeOp {
      * {@code edge.nameservers}, with A/AAAA glue from its {@code edge.addresses} for those inside the child.
      * Earlier NS and glue records at those names are replaced.
      */
-    record Delegate(String zone, String child, String to) implements ChangeOp {
+    record Delegate(String zone, String child, String to) implements RecordsChange {
         @Override
         public String describe() {
             return "delegate " + Names.absolute(child) + " from zone " + Names.absolute(zone) + " to " + to + "'s name servers";
-        }
-
-        @Override
-        public List<List<String>> paths(JsonNode doc) {
-            return recordsPath(doc, zone);
-        }
-
-        @Override
-        public List<String> zones() {
-            return List.of(Names.absolute(zone));
         }
 
         @Override
@@ -368,21 +335,10 @@ public sealed interface ChangeOp {
      * {@code prepare: {lower_ttl}}: the zone's default TTL, every record TTL and the SOA minimum (the
      * negative TTL) lowered to at most {@code ttl}, so that later switches are seen within it.
      */
-    record LowerTtl(String zone, Duration ttl) implements ChangeOp {
+    record LowerTtl(String zone, Duration ttl) implements ZoneChange {
         @Override
         public String describe() {
             return "lower every TTL of zone " + Names.absolute(zone) + " to at most " + ttl.toSeconds() + "s";
-        }
-
-        @Override
-        public List<List<String>> paths(JsonNode doc) {
-            String key = DocumentTree.zoneKey(doc, zone);
-            return List.of(List.of("zones", key == null ? Names.stripDot(zone) : key));
-        }
-
-        @Override
-        public List<String> zones() {
-            return List.of(Names.absolute(zone));
         }
 
         @Override
@@ -406,9 +362,10 @@ public sealed interface ChangeOp {
         }
     }
 
-    private static List<List<String>> recordsPath(JsonNode doc, String zone) {
+    /** The key of {@code zone} in {@code doc}'s zones, or the one it gets when created. */
+    private static String zoneKey(JsonNode doc, String zone) {
         String key = DocumentTree.zoneKey(doc, zone);
-        return List.of(List.of("zones", key == null ? Names.stripDot(zone) : key, "records"));
+        return key == null ? Names.stripDot(zone) : key;
     }
 
     private static String requireZone(JsonNode doc, String zone) {
