@@ -1,8 +1,6 @@
 package engawa.upstream;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -26,17 +24,13 @@ final class ConnectProbe implements HealthProbe {
 
     @Override
     public Future<Result> probe(UpstreamServer server, EventLoop loop) {
-        Promise<Result> result = loop.newPromise();
         SocketAddress address = settings.address(server);
         if (address == null) {
-            result.setSuccess(new Result(false, "cannot resolve " + server.host()));
-            return result;
+            return HealthProbe.unresolved(server, loop);
         }
+        Promise<Result> result = loop.newPromise();
         long start = System.nanoTime();
-        new Bootstrap()
-                .group(loop)
-                .channel(settings.channel(server))
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+        settings.bootstrap(server, loop, timeout)
                 .handler(new ChannelInboundHandlerAdapter())
                 .connect(address)
                 .addListener((io.netty.channel.ChannelFutureListener) f -> {

@@ -50,11 +50,7 @@ final class ConnectionPool {
         this.settings = settings;
         long idleMillis = settings.config().timeouts().idle().toMillis();
         boolean inet = server.host() != null;
-        this.bootstrap = new Bootstrap()
-                .group(loop)
-                .channel(settings.channel(server))
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-                        settings.config().timeouts().connect().toMillis()))
+        this.bootstrap = settings.bootstrap(server, loop, settings.config().timeouts().connect())
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {

@@ -16,6 +16,11 @@ public interface HealthProbe {
     record Result(boolean ok, String detail) {
     }
 
+    /** The result, at once, for a server whose name is not resolved (yet). */
+    static Future<Result> unresolved(UpstreamServer server, EventLoop loop) {
+        return loop.newSucceededFuture(new Result(false, "cannot resolve " + server.host()));
+    }
+
     /** A short reason for a failed connection, without the stack or the address twice. */
     static String describe(Throwable cause) {
         if (cause == null) {

@@ -1,13 +1,11 @@
 package engawa.upstream;
 
 import engawa.config.UpstreamConfig;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -42,18 +40,14 @@ final class HttpHealthProbe implements HealthProbe {
 
     @Override
     public Future<Result> probe(UpstreamServer server, EventLoop loop) {
-        Promise<Result> result = loop.newPromise();
         SocketAddress address = settings.address(server);
         if (address == null) {
-            result.setSuccess(new Result(false, "cannot resolve " + server.host()));
-            return result;
+            return HealthProbe.unresolved(server, loop);
         }
+        Promise<Result> result = loop.newPromise();
         long start = System.nanoTime();
         long timeoutMillis = check.timeout().toMillis();
-        ChannelFuture connect = new Bootstrap()
-                .group(loop)
-                .channel(settings.channel(server))
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
+        ChannelFuture connect = settings.bootstrap(server, loop, check.timeout())
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {

@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -18,6 +20,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -64,6 +67,14 @@ public final class UpstreamPool {
                 return UnixDomainSocketAddress.of(d.path());
             }
             return a;
+        }
+
+        /** A client bootstrap on {@code loop} for {@code server}'s channel type that gives up connecting after {@code timeout}. */
+        Bootstrap bootstrap(UpstreamServer server, EventLoop loop, Duration timeout) {
+            return new Bootstrap()
+                    .group(loop)
+                    .channel(channel(server))
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         }
     }
 
