@@ -33,7 +33,11 @@ public final class ErrorResponses {
 
     /** Answers an exchange with an error; {@code close} adds Connection: close and closes after the write. */
     public static void send(HttpExchange ex, int status, String detail, boolean close) {
-        FullHttpResponse r = build(status, detail, ex.request().method().equals(HttpMethod.HEAD));
+        send(ex, build(status, detail, ex.request().method().equals(HttpMethod.HEAD)), close);
+    }
+
+    /** Answers an exchange with a response {@link #build} made; {@code close} as above. */
+    public static void send(HttpExchange ex, FullHttpResponse r, boolean close) {
         if (close) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }

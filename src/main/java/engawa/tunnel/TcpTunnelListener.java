@@ -110,17 +110,7 @@ final class TcpTunnelListener implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof Http2HeadersFrame h && "200".contentEquals(h.headers().status()) && !h.isEndStream()) {
-                RawRelay.bridge(socket, (Http2StreamChannel) ctx.channel(), "answer", new RawRelay.Meter() {
-                    @Override
-                    public void toStream(long bytes) {
-                        session.countIn(bytes);
-                    }
-
-                    @Override
-                    public void toSocket(long bytes) {
-                        session.countOut(bytes);
-                    }
-                });
+                RawRelay.bridge(socket, (Http2StreamChannel) ctx.channel(), "answer", session.relayMeter());
                 return;
             }
             LOG.debug("tunnel {}: client refused a TCP connection: {}", session.tunnel().name(), msg);

@@ -291,7 +291,7 @@ final class TunnelExchange implements BodyReceiver {
                 }
                 headersSeen = true;
                 if (upgrade != null && status == 200 && headers.contains(TunnelProtocol.SWITCHED) && !frame.isEndStream()) {
-                    RawRelay relay = RawRelay.of(ex.channel(), (Http2StreamChannel) ctx.channel(), meter());
+                    RawRelay relay = RawRelay.of(ex.channel(), (Http2StreamChannel) ctx.channel(), session.relayMeter());
                     ctx.pipeline().replace(this, "relay", relay.streamSide());
                     onLoop(() -> switched(headers, relay));
                     return;
@@ -328,19 +328,5 @@ final class TunnelExchange implements BodyReceiver {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
         }
-    }
-
-    private RawRelay.Meter meter() {
-        return new RawRelay.Meter() {
-            @Override
-            public void toStream(long bytes) {
-                session.countIn(bytes);
-            }
-
-            @Override
-            public void toSocket(long bytes) {
-                session.countOut(bytes);
-            }
-        };
     }
 }

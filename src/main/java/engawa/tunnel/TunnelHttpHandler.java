@@ -40,12 +40,7 @@ final class TunnelHttpHandler implements HttpHandler {
         if (!access.authorized(ex.request())) {
             FullHttpResponse r = ErrorResponses.build(401, null, ex.request().method().equals(HttpMethod.HEAD));
             r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"tunnel " + t.name() + "\", charset=\"UTF-8\"");
-            if (!ex.requestComplete()) {
-                r.headers().set(HttpHeaderNames.CONNECTION, "close");
-                ex.writeAndFlush(r).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
-            } else {
-                ex.writeAndFlush(r);
-            }
+            ErrorResponses.send(ex, r, !ex.requestComplete());
             return;
         }
         TunnelSession session = t.pick();
@@ -53,12 +48,7 @@ final class TunnelHttpHandler implements HttpHandler {
             FullHttpResponse r = ErrorResponses.build(503, "tunnel \"" + t.name() + "\" has no client connected right now",
                     ex.request().method().equals(HttpMethod.HEAD));
             r.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
-            if (!ex.requestComplete()) {
-                r.headers().set(HttpHeaderNames.CONNECTION, "close");
-                ex.writeAndFlush(r).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
-            } else {
-                ex.writeAndFlush(r);
-            }
+            ErrorResponses.send(ex, r, !ex.requestComplete());
             return;
         }
         TunnelExchange.start(ex, session);

@@ -119,6 +119,21 @@ public final class TunnelSession {
         bytesOut.add(bytes);
     }
 
+    /** Counts a raw relay's bytes as this session's: towards the stream in, towards the socket out. */
+    RawRelay.Meter relayMeter() {
+        return new RawRelay.Meter() {
+            @Override
+            public void toStream(long bytes) {
+                countIn(bytes);
+            }
+
+            @Override
+            public void toSocket(long bytes) {
+                countOut(bytes);
+            }
+        };
+    }
+
     public long requests() {
         return requests.sum();
     }
