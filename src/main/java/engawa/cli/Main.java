@@ -2,6 +2,7 @@ package engawa.cli;
 
 import engawa.config.ConfigException;
 import engawa.config.ConfigProblem;
+import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,6 +20,11 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // Leak tracking touches every message on every handler; the tests run it paranoid instead.
+            // -Dio.netty.leakDetection.level=simple turns it back on to chase a leak in production.
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         System.exit(run(args));
     }
 
