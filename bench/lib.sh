@@ -4,15 +4,25 @@
 bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CLK_TCK=$(getconf CLK_TCK)
 
-# CPU time (utime+stime, in clock ticks) of a process and all its threads.
+# CPU time (utime+stime, in clock ticks) of a process and all its threads. Fields are counted after the
+# command name, which may hold spaces ("nsd: server 1").
 cpu_ticks() {
-  awk '{print $14 + $15}' "/proc/$1/stat"
+  sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
 }
 
-# CPU ticks of a process tree (nginx master + workers, say): the process and its direct children.
+# A process and all its descendants (NSD's server is a grandchild of the process started).
+process_tree() {
+  local child
+  echo "$1"
+  for child in $(pgrep -P "$1" || true); do
+    process_tree "$child"
+  done
+}
+
+# CPU ticks of a process tree (nginx master + workers, say): the process and its descendants.
 cpu_ticks_tree() {
   local total=0 pid
-  for pid in "$1" $(pgrep -P "$1" || true); do
+  for pid in $(process_tree "$1"); do
     total=$(( total + $(cpu_ticks "$pid" 2>/dev/null || echo 0) ))
   done
   echo "$total"
@@ -21,7 +31,7 @@ cpu_ticks_tree() {
 # Resident memory in KiB of a process tree.
 rss_kib_tree() {
   local total=0 pid kb
-  for pid in "$1" $(pgrep -P "$1" || true); do
+  for pid in $(process_tree "$1"); do
     kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
     total=$(( total + ${kb:-0} ))
   done
