@@ -4,7 +4,7 @@
 # (NSD: server-count 1; Engawa: one event loop), dnsperf pinned to core 0 replaying one query file that
 # mixes answers, CNAMEs, wildcards, NXDOMAIN and NODATA. Engawa loads the zone the way users do: a base
 # document applied, then `engawa zone import`. Prints queries/s, dnsperf's average latency and its spread,
-# the server's CPU time per query (from /proc), and the Engawa/NSD ratios.
+# the server's CPU time per query (from /proc; with the part spent in the kernel), and the Engawa/NSD ratios.
 #
 #   bench/dns.sh                  10 s per server after 5 s of warmup
 #   DURATION=30 NAMES=50000 bench/dns.sh
@@ -53,13 +53,13 @@ wait_dns() {
 # Runs dnsperf against port $2 and the server PID $1; appends one line to $work/$3.results:
 #   qps avg_ms stddev_ms cpu_us_per_query completed lost rcodes...
 measure_dnsperf() {
-  local pid=$1 port=$2 name=$3 before after out
+  local pid=$1 port=$2 name=$3 before after sys_before sys_after out
   taskset -c "$CLIENT_CORE" dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries.txt" -l "$WARMUP" -q "$OUTSTANDING" >/dev/null 2>&1
-  before=$(cpu_ticks_tree "$pid")
+  before=$(cpu_ticks_tree "$pid"); sys_before=$(sys_ticks_tree "$pid")
   out=$(taskset -c "$CLIENT_CORE" dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries.txt" -l "$DURATION" -q "$OUTSTANDING" 2>&1)
-  after=$(cpu_ticks_tree "$pid")
+  after=$(cpu_ticks_tree "$pid"); sys_after=$(sys_ticks_tree "$pid")
   echo "$out" > "$work/$name.dnsperf"
-  local completed lost qps avg sd codes cpu_us
+  local completed lost qps avg sd codes cpu_us sys_us
   completed=$(echo "$out" | awk '/Queries completed:/ {print $3}')
   lost=$(echo "$out" | awk '/Queries lost:/ {print $3}')
   qps=$(echo "$out" | awk '/Queries per second:/ {printf "%.0f", $4}')
@@ -68,7 +68,9 @@ measure_dnsperf() {
   codes=$(echo "$out" | sed -n 's/.*Response codes: *//p' | tr -d ',')
   cpu_us=$(awk -v t=$(( after - before )) -v hz="$CLK_TCK" -v n="${completed:-0}" \
     'BEGIN { if (n > 0) printf "%.2f", t / hz * 1e6 / n; else print "nan" }')
-  echo "${qps:-0} ${avg:-nan} ${sd:-nan} $cpu_us ${completed:-0} ${lost:-0} $codes" > "$work/$name.results"
+  sys_us=$(awk -v t=$(( sys_after - sys_before )) -v hz="$CLK_TCK" -v n="${completed:-0}" \
+    'BEGIN { if (n > 0) printf "%.2f", t / hz * 1e6 / n; else print "nan" }')
+  echo "${qps:-0} ${avg:-nan} ${sd:-nan} $cpu_us $sys_us ${completed:-0} ${lost:-0} $codes" > "$work/$name.results"
 }
 
 echo "bench: NSD $(nsd -v 2>&1 | head -1 | awk '{print $3}') vs Engawa ($java), zone $ZONE with $NAMES names" \
@@ -106,11 +108,11 @@ measure_dnsperf "$engawa_pid" "$ENGAWA_PORT" engawa
 engawa_rss=$(rss_kib_tree "$engawa_pid")
 kill "$engawa_pid"; wait "$engawa_pid" 2>/dev/null || true
 
-read -r n_qps n_avg n_sd n_cpu n_done n_lost n_codes < "$work/nsd.results"
-read -r e_qps e_avg e_sd e_cpu e_done e_lost e_codes < "$work/engawa.results"
-printf "\n%-7s %10s %9s %9s %10s %11s %8s\n" server qps avg_ms sd_ms us/query completed lost
-printf "%-7s %10s %9s %9s %10s %11s %8s\n" NSD "$n_qps" "$n_avg" "$n_sd" "$n_cpu" "$n_done" "$n_lost"
-printf "%-7s %10s %9s %9s %10s %11s %8s\n" Engawa "$e_qps" "$e_avg" "$e_sd" "$e_cpu" "$e_done" "$e_lost"
+read -r n_qps n_avg n_sd n_cpu n_sys n_done n_lost n_codes < "$work/nsd.results"
+read -r e_qps e_avg e_sd e_cpu e_sys e_done e_lost e_codes < "$work/engawa.results"
+printf "\n%-7s %10s %9s %9s %10s %14s %11s %8s\n" server qps avg_ms sd_ms us/query "of which sys" completed lost
+printf "%-7s %10s %9s %9s %10s %14s %11s %8s\n" NSD "$n_qps" "$n_avg" "$n_sd" "$n_cpu" "$n_sys" "$n_done" "$n_lost"
+printf "%-7s %10s %9s %9s %10s %14s %11s %8s\n" Engawa "$e_qps" "$e_avg" "$e_sd" "$e_cpu" "$e_sys" "$e_done" "$e_lost"
 # cpu ratio > 1 means Engawa answers more queries per CPU second than NSD.
 printf "ratio Engawa/NSD: qps %s, avg latency %s, queries per CPU second %s\n" \
   "$(ratio "$e_qps" "$n_qps")" "$(ratio "$e_avg" "$n_avg")" "$(ratio "$n_cpu" "$e_cpu")"

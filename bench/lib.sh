@@ -19,6 +19,20 @@ process_tree() {
   done
 }
 
+# System (kernel) CPU ticks of a process and all its threads.
+sys_ticks() {
+  sed 's/.*) //' "/proc/$1/stat" | awk '{print $13}'
+}
+
+# System CPU ticks of a process tree.
+sys_ticks_tree() {
+  local total=0 pid
+  for pid in $(process_tree "$1"); do
+    total=$(( total + $(sys_ticks "$pid" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
+
 # CPU ticks of a process tree (nginx master + workers, say): the process and its descendants.
 cpu_ticks_tree() {
   local total=0 pid

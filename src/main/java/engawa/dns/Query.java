@@ -36,6 +36,14 @@ final class Query {
     /** The serial in an IXFR query's authority SOA, or -1. */
     long ixfrSerial;
 
+    /** Messages this thread has answered (not reset): picks the ones whose latency is measured. */
+    private int seen;
+
+    /** True for one message in {@link DnsMeters#LATENCY_SAMPLE}, the first included. */
+    boolean timed() {
+        return (seen++ & (DnsMeters.LATENCY_SAMPLE - 1)) == 0;
+    }
+
     void reset() {
         questionOk = false;
         edns = false;
