@@ -75,7 +75,7 @@ final class QuickstartCommand implements Callable<Integer> {
         String data = dir.resolve("data").toString();
         if (http > 0) {
             out.printf("  curl http://localhost:%d/                 the static site%n", http);
-            out.printf("  curl http://localhost:%d/api/hello        proxied to the demo apps (run it twice)%n", http);
+            out.printf("  curl http://localhost:%d/api/hello        proxied to the demo apps, balanced (run it a few times)%n", http);
         }
         if (https > 0) {
             out.printf("  ./engawa cert trust --data %s > %s/ca.crt%n", data, dir);
