@@ -14,11 +14,8 @@ import io.netty.util.NetUtil;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Header rules of the proxy, both ways. Hop-by-hop headers (RFC 9110 7.6.1) are dropped: Connection and
@@ -52,14 +49,14 @@ final class ProxyHeaders {
     static HttpRequest upstreamRequest(HttpRequest in, String target, String host, InetAddress client,
                                        boolean secure, boolean upgrade) {
         HttpHeaders from = in.headers();
-        Set<String> named = connectionTokens(from);
+        List<String> named = connectionTokens(from);
         HttpHeaders out = UNVALIDATED.newHeaders();
         String xff = null;
         String forwarded = null;
         for (var it = from.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
             CharSequence n = e.getKey();
-            if (isHopByHop(n) || named != null && named.contains(lower(n))) {
+            if (isHopByHop(n) || named != null && listed(named, n)) {
                 continue;
             }
             if (AsciiString.contentEqualsIgnoreCase(n, X_FORWARDED_FOR)) {
@@ -136,12 +133,12 @@ final class ProxyHeaders {
     }
 
     private static void removeHopByHop(HttpHeaders h) {
-        Set<String> named = connectionTokens(h);
+        List<String> named = connectionTokens(h);
         List<CharSequence> drop = null;
         for (var it = h.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
             CharSequence n = e.getKey();
-            if (isHopByHop(n) || named != null && named.contains(lower(n))) {
+            if (isHopByHop(n) || named != null && listed(named, n)) {
                 if (drop == null) {
                     drop = new ArrayList<>(4);
                 }
@@ -155,22 +152,52 @@ final class ProxyHeaders {
         }
     }
 
-    /** The header names a Connection header lists (lowercase), or null when there is none. */
-    private static Set<String> connectionTokens(HttpHeaders h) {
-        if (!h.contains(HttpHeaderNames.CONNECTION)) {
-            return null;
-        }
-        List<String> values = h.getAll(HttpHeaderNames.CONNECTION);
-        Set<String> out = new HashSet<>();
-        for (String v : values) {
-            for (String t : v.split(",")) {
-                String token = t.trim().toLowerCase(Locale.ROOT);
-                if (!token.isEmpty()) {
-                    out.add(token);
+    /**
+     * The header names the Connection headers list that are not hop-by-hop anyway, or null when there are
+     * none: the usual {@code keep-alive}, {@code upgrade} cost no allocation.
+     */
+    private static List<String> connectionTokens(HttpHeaders h) {
+        List<String> out = null;
+        for (var it = h.valueCharSequenceIterator(HttpHeaderNames.CONNECTION); it.hasNext(); ) {
+            CharSequence v = it.next();
+            int end = v.length();
+            for (int i = 0; i <= end; ) {
+                int comma = i;
+                while (comma < end && v.charAt(comma) != ',') {
+                    comma++;
                 }
+                int s = i;
+                int e = comma;
+                // As String.trim: anything up to space is blank.
+                while (s < e && v.charAt(s) <= ' ') {
+                    s++;
+                }
+                while (e > s && v.charAt(e - 1) <= ' ') {
+                    e--;
+                }
+                if (e > s) {
+                    CharSequence token = v.subSequence(s, e);
+                    if (!isHopByHop(token)) {
+                        if (out == null) {
+                            out = new ArrayList<>(2);
+                        }
+                        out.add(token.toString());
+                    }
+                }
+                i = comma + 1;
             }
         }
         return out;
+    }
+
+    /** True when header name {@code n} is one of {@code names} (header names are ASCII: case folds simply). */
+    private static boolean listed(List<String> names, CharSequence n) {
+        for (String name : names) {
+            if (AsciiString.contentEqualsIgnoreCase(n, name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isHopByHop(CharSequence n) {
@@ -184,10 +211,6 @@ final class ProxyHeaders {
             case 17 -> AsciiString.contentEqualsIgnoreCase(n, HttpHeaderNames.TRANSFER_ENCODING);
             default -> n.length() > 6 && AsciiString.regionMatches(n, true, 0, PROXY_, 0, 6);
         };
-    }
-
-    private static String lower(CharSequence n) {
-        return n.toString().toLowerCase(Locale.ROOT);
     }
 
     /** RFC 7239 values are tokens or quoted strings; host:port has a colon, so it is quoted. */
