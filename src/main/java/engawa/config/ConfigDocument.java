@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * A config document as written (YAML or JSON), before validation: the tree plus the folder its relative
@@ -24,11 +25,22 @@ public record ConfigDocument(JsonNode tree, Path baseDir) {
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
     private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+                    .loaderOptions(loaderOptions())
                     .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
+
+    /**
+     * SnakeYAML refuses documents over 3 MiB by default; a zone of a million records is about 60 MiB of YAML,
+     * so the limit is set far above that (the file is read whole into memory anyway).
+     */
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(1 << 30);
+        return options;
+    }
 
     /** Reads a file; JSON when it ends in .json, YAML otherwise. Syntax errors name the file, line and column. */
     public static ConfigDocument load(Path file) {

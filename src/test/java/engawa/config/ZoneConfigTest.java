@@ -55,6 +55,17 @@ class ZoneConfigTest {
     }
 
     @Test
+    void aZoneOfTensOfThousandsOfRecordsIsReadFromYaml() {
+        // 60,000 records make a document of about 4 MiB, over SnakeYAML's default limit of 3 MiB.
+        StringBuilder records = new StringBuilder();
+        for (int i = 0; i < 60_000; i++) {
+            records.append("- {name: host-").append(i).append(", type: TXT, values: [\"text of host ").append(i).append("\"]}\n");
+        }
+        assertThat(records.length()).isGreaterThan(3 << 20);
+        assertThat(read(records.toString()).zones().get("example.test.").records()).hasSize(60_000);
+    }
+
+    @Test
     void aCnameExcludesOtherDataAtItsName() {
         assertThat(errors("""
                 - {name: www, type: CNAME, values: [web.test.]}
