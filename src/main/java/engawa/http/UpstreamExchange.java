@@ -14,10 +14,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.BitSet;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +68,6 @@ public abstract class UpstreamExchange implements BodyReceiver, ConnectionCallba
     private long bodyBytes;
     private ArrayDeque<HttpContent> waiting;
     private int waitingBytes;
-    private ScheduledFuture<?> headerTimer;
 
     protected UpstreamExchange(HttpExchange ex, UpstreamPool pool) {
         this.ex = ex;
@@ -283,9 +280,8 @@ public abstract class UpstreamExchange implements BodyReceiver, ConnectionCallba
     /** The whole request went up: the response head is now awaited for {@code timeouts.response_header}. */
     protected final void requestEnded() {
         requestSent = true;
-        if (!responseStarted && headerTimer == null) {
-            headerTimer = loop.schedule(this::headerTimedOut,
-                    pool.config().timeouts().responseHeader().toMillis(), TimeUnit.MILLISECONDS);
+        if (!responseStarted) {
+            backend.awaitHead(pool.config().timeouts().responseHeader().toMillis());
         }
     }
 
@@ -429,8 +425,8 @@ public abstract class UpstreamExchange implements BodyReceiver, ConnectionCallba
         }
     }
 
-    private void headerTimedOut() {
-        headerTimer = null;
+    /** No response head within {@code timeouts.response_header} of the request's end (see {@link #requestEnded}). */
+    final void headerTimedOut() {
         if (done || responseStarted) {
             return;
         }
@@ -520,9 +516,8 @@ public abstract class UpstreamExchange implements BodyReceiver, ConnectionCallba
     }
 
     private void cancelHeaderTimer() {
-        if (headerTimer != null) {
-            headerTimer.cancel(false);
-            headerTimer = null;
+        if (conn != null) {
+            backend.headArrived();
         }
     }
 

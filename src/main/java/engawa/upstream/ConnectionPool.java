@@ -11,21 +11,19 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Keep-alive connections to one server from one event loop: connections are opened on the loop of the
  * client connection that needs them (no cross-thread hops), reused most-recent first, and closed after
  * {@code timeouts.idle} unused or when the server closes them. Confined to its event loop: no locks.
  *
- * <p>Each connection's pipeline starts as {@code idle} (an {@link IdleStateHandler}: no traffic either
+ * <p>Each connection's pipeline starts as {@code idle} (an {@link IdleWatchHandler}: no traffic either
  * way for {@code idle} closes a pooled connection and tells the protocol client of a leased one) and
  * {@code pool} (bookkeeping, last); the protocol client adds its codec and handler before {@code pool}.
  */
@@ -59,7 +57,7 @@ final class ConnectionPool {
                         if (server.tls()) {
                             ch.pipeline().addLast("tls", tlsHandler(owner, server, ch));
                         }
-                        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
+                        ch.pipeline().addLast("idle", new IdleWatchHandler(idleMillis));
                         ch.pipeline().addLast("pool", new PoolEntryHandler(c));
                     }
                 });
