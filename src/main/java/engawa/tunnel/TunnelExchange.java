@@ -108,8 +108,10 @@ final class TunnelExchange implements BodyReceiver {
         }
         Http2StreamChannel s = f.getNow();
         s.pipeline().addLast(HANDLER, new StreamHandler());
-        // An upgrade keeps the stream open both ways: the bytes after the switch travel on it.
-        s.writeAndFlush(new DefaultHttp2HeadersFrame(requestHeaders, bodyless && upgrade == null));
+        // An upgrade keeps the stream open both ways: the bytes after the switch travel on it. The heads of
+        // the requests that came in at once leave together.
+        s.write(new DefaultHttp2HeadersFrame(requestHeaders, bodyless && upgrade == null));
+        session.flushes().soon();
         onLoop(() -> attached(s));
     }
 

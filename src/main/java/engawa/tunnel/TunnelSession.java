@@ -25,6 +25,7 @@ public final class TunnelSession {
     private final InetSocketAddress client;
     private final Instant since = Instant.now();
     private final Http2StreamChannelBootstrap streams;
+    private final LinkFlushes flushes;
     private final AtomicInteger openStreams = new AtomicInteger();
     private final LongAdder requests = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
@@ -36,6 +37,7 @@ public final class TunnelSession {
         this.tunnel = tunnel;
         this.link = link;
         this.client = (InetSocketAddress) link.remoteAddress();
+        this.flushes = new LinkFlushes(link);
         // Response data is taken off the window only once written to the public client: see TunnelExchange.
         this.streams = new Http2StreamChannelBootstrap(link).option(Http2StreamChannelOption.AUTO_STREAM_FLOW_CONTROL, false);
     }
@@ -54,6 +56,11 @@ public final class TunnelSession {
 
     Channel link() {
         return link;
+    }
+
+    /** Flushes the link once for all streams that wrote meanwhile; on the link's event loop. */
+    LinkFlushes flushes() {
+        return flushes;
     }
 
     /** True once the link speaks HTTP/2 and may carry streams. */

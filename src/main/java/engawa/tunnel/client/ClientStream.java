@@ -1,6 +1,7 @@
 package engawa.tunnel.client;
 
 import engawa.tunnel.HeaderMapping;
+import engawa.tunnel.LinkFlushes;
 import engawa.tunnel.RawRelay;
 import engawa.tunnel.StreamWindow;
 import engawa.tunnel.TunnelProtocol;
@@ -48,6 +49,7 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements LocalEx
     static final String NAME = "stream";
 
     private final ClientContext cc;
+    private final LinkFlushes flushes;
     private Http2StreamChannel stream;
     private LocalConnection conn;
     private HttpRequest request;
@@ -69,8 +71,9 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements LocalEx
     private Instant at;
     private Recording recording;
 
-    ClientStream(ClientContext cc) {
+    ClientStream(ClientContext cc, LinkFlushes flushes) {
         this.cc = cc;
+        this.flushes = flushes;
     }
 
     @Override
@@ -231,7 +234,10 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements LocalEx
             recording.status = code;
             recording.responseHeaders.add(r.headers());
         }
-        stream.writeAndFlush(new DefaultHttp2HeadersFrame(h, bodyless));
+        // The head usually comes with its body, or is all there is: it leaves with the link's next flush,
+        // together with what other streams answered meanwhile.
+        stream.write(new DefaultHttp2HeadersFrame(h, bodyless));
+        flushes.soon();
         responseEnded = bodyless;
     }
 
@@ -250,8 +256,11 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements LocalEx
                 Http2Headers trailers = HeaderMapping.toHttp2(((LastHttpContent) c).trailingHeaders(), new DefaultHttp2Headers());
                 stream.write(new DefaultHttp2DataFrame(data, false));
                 stream.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true));
+            } else if (last) {
+                stream.write(new DefaultHttp2DataFrame(data, true));
+                flushes.soon();
             } else {
-                stream.writeAndFlush(new DefaultHttp2DataFrame(data, last));
+                stream.writeAndFlush(new DefaultHttp2DataFrame(data, false));
             }
             responseEnded = last;
             if (!last && !stream.isWritable()) {

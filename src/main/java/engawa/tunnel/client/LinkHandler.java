@@ -1,6 +1,7 @@
 package engawa.tunnel.client;
 
 import engawa.tunnel.HelloReply;
+import engawa.tunnel.LinkFlushes;
 import engawa.tunnel.Handshakes;
 import engawa.tunnel.TunnelProtocol;
 import io.netty.buffer.ByteBuf;
@@ -74,11 +75,12 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
                 .validateHeaders(true)
                 .build());
         ClientContext cc = client.context();
+        LinkFlushes flushes = new LinkFlushes(link);
         p.addAfter("h2", "mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel ch) {
                 ch.config().setOption(Http2StreamChannelOption.AUTO_STREAM_FLOW_CONTROL, false);
-                ch.pipeline().addLast(ClientStream.NAME, new ClientStream(cc));
+                ch.pipeline().addLast(ClientStream.NAME, new ClientStream(cc, flushes));
             }
         }));
         p.addAfter("mux", "session", new ClientSessionHandler(client));
