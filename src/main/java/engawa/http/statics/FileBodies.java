@@ -36,9 +36,16 @@ final class FileBodies {
      */
     static void send(HttpExchange ex, HttpResponseStatus status, HttpHeaders headers, Representation rep, OpenFile file,
                      long position, long length, boolean head) {
-        if (head || rep.content() != null) {
-            ByteBuf content = head ? Unpooled.EMPTY_BUFFER : slice(rep, position, length);
-            ex.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content, headers, EmptyHttpHeaders.INSTANCE));
+        if (head || length == 0) {
+            ex.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER, headers,
+                    EmptyHttpHeaders.INSTANCE));
+            return;
+        }
+        if (rep.content() != null) {
+            // Head and body as two messages: Netty encodes a full response with a body over 128 bytes into two
+            // buffers and joins their write promises with a PromiseCombiner, two promises and two listeners more.
+            ex.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, headers));
+            ex.writeAndFlush(new DefaultLastHttpContent(slice(rep, position, length)));
             return;
         }
         ex.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, headers));
