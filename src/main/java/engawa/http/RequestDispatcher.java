@@ -25,7 +25,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.List;
+import java.util.Iterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -252,18 +252,18 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     private static String host(HttpRequest request) {
         String absolute = RequestPath.hostOfAbsolute(request.uri());
-        List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-        if (hosts.size() > 1) {
+        Iterator<String> hosts = request.headers().valueStringIterator(HttpHeaderNames.HOST);
+        String h = hosts.hasNext() ? hosts.next() : null;
+        if (h != null && hosts.hasNext()) {
             return null;
         }
         if (absolute != null) {
             return absolute;
         }
-        if (hosts.isEmpty()) {
+        if (h == null) {
             // HTTP/1.0 may leave Host out; it then reaches no site (404) rather than a 400.
             return request.protocolVersion().equals(HttpVersion.HTTP_1_0) ? "" : null;
         }
-        String h = hosts.get(0);
         return h.isEmpty() || h.indexOf(' ') >= 0 || h.indexOf('/') >= 0 ? null : h;
     }
 
