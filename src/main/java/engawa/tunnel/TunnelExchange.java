@@ -54,9 +54,12 @@ final class TunnelExchange implements BodyReceiver {
     private final Http2Headers requestHeaders;
     private final boolean bodyless;
     private final String upgrade;
+    private final Runnable flushHead = this::flushHead;
     private Http2StreamChannel stream;
     private boolean finished;
     private boolean switchedOver;
+    /** The response head was written but not flushed: the flush is due after this pass of the loop. */
+    private boolean headPending;
 
     private TunnelExchange(HttpExchange ex, TunnelSession session, Http2Headers requestHeaders, boolean bodyless, String upgrade) {
         this.ex = ex;
@@ -188,7 +191,18 @@ final class TunnelExchange implements BodyReceiver {
             ex.write(r);
             ex.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         } else {
-            ex.writeAndFlush(r);
+            // The body usually came in the same read of the link: head and body leave in one write(2). A
+            // body that is slow to come finds the head flushed once the loop is done with this read.
+            ex.write(r);
+            headPending = true;
+            loop.execute(flushHead);
+        }
+    }
+
+    private void flushHead() {
+        if (headPending) {
+            headPending = false;
+            ex.ctx().flush();
         }
     }
 
@@ -203,6 +217,7 @@ final class TunnelExchange implements BodyReceiver {
             return;
         }
         HttpContent piece = end ? new DefaultLastHttpContent(content) : new DefaultHttpContent(content);
+        headPending = false;
         Http2StreamChannel s = stream;
         ex.writeAndFlush(piece).addListener(w -> StreamWindow.consume(s, window));
     }
@@ -212,6 +227,7 @@ final class TunnelExchange implements BodyReceiver {
             return;
         }
         LastHttpContent last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
+        headPending = false;
         try {
             HeaderMapping.toHttp1(headers, last.trailingHeaders());
         } catch (IllegalArgumentException e) {
