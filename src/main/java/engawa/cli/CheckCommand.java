@@ -30,9 +30,14 @@ final class CheckCommand implements Callable<Integer> {
                 out.println("warning: " + w);
             }
             var c = compiled.snapshot().config();
-            out.printf("%s: valid (%d sites, %d upstreams, %d zones, %d certificates)%n", file,
-                    c.sites().size(), c.upstreams().size(), c.zones().size(), c.certificates().size());
+            out.printf("%s: valid (%s, %s, %s, %s)%n", file, count(c.sites().size(), "site"),
+                    count(c.upstreams().size(), "upstream"), count(c.zones().size(), "zone"),
+                    count(c.certificates().size(), "certificate"));
         }
         return 0;
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }
