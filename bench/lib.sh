@@ -4,6 +4,14 @@
 bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CLK_TCK=$(getconf CLK_TCK)
 
+# One benchmark at a time on this machine: the scripts use fixed loopback ports and pin to the same cores,
+# so a second one waits here for the first to finish.
+exec 9> "${TMPDIR:-/tmp}/engawa-bench.lock"
+if ! flock -n 9; then
+  echo "bench: waiting for another benchmark to finish" >&2
+  flock 9
+fi
+
 # CPU time (utime+stime, in clock ticks) of a process and all its threads. Fields are counted after the
 # command name, which may hold spaces ("nsd: server 1").
 cpu_ticks() {
