@@ -15,14 +15,7 @@ SERVER_CORE=${SERVER_CORE:-1}
 WRK_CORE=${WRK_CORE:-0}
 export WRK_CORE
 
-work=$(mktemp -d /tmp/engawa-bench-log.XXXXXX)
-pid=""
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workdir log
 
 mkdir -p "$work/www"
 head -c 1024 /dev/urandom > "$work/www/1k.bin"
@@ -40,16 +33,17 @@ sites:
       - {path: /, static: {root: $work/www}}
 CONF
   rm -rf "$work/data" "$work/access.log"
-  taskset -c "$SERVER_CORE" "$java" -XX:+UseParallelGC -XX:+PerfDisableSharedMem --sun-misc-unsafe-memory-access=allow \
+  taskset -c "$SERVER_CORE" "$java" "${engawa_jvm[@]}" \
     -jar "$bench_root/target/engawa.jar" serve --config "$work/engawa.yaml" --data "$work/data" --threads 1 \
     > /dev/null 2> "$work/engawa.log" &
   pid=$!
+  pids=("$pid")
   wait_port 28081
   local url="http://127.0.0.1:28081/1k.bin"
   taskset -c "$WRK_CORE" wrk -t1 -c64 -d"$WARMUP" -H "Host: www.example.test" "$url" >/dev/null 2>&1
   echo "$1 $(measure_wrk "$pid" "$url" -t1 -c64 -d"$DURATION" -H "Host: www.example.test")"
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  pid=""
+  pids=()
 }
 
 echo "bench: access log cost, Engawa ($java), server on core $SERVER_CORE, wrk on core $WRK_CORE, $DURATION per row" >&2

@@ -20,20 +20,12 @@ NAMES=${NAMES:-587100}
 PORT=15355
 ZONE=big.test
 
-work=$(mktemp -d /tmp/engawa-bench-dns-big.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workdir dns-big
 
 java=$(bench_java)
 jcmd="$(dirname "$java")/jcmd"
 jar="$bench_root/target/engawa.jar"
 "$bench_root/engawa" --version >/dev/null   # builds the jar when needed
-jvm=(-XX:+UseParallelGC -XX:+PerfDisableSharedMem --sun-misc-unsafe-memory-access=allow)
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
@@ -94,7 +86,7 @@ report() {
 }
 
 start_engawa() { # args for serve; sets epid
-  "$java" "${jvm[@]}" -jar "$jar" serve "$@" 2>> "$work/engawa.log" &
+  "$java" "${engawa_jvm[@]}" -jar "$jar" serve "$@" 2>> "$work/engawa.log" &
   epid=$!
   pids+=("$epid")
 }
@@ -134,9 +126,9 @@ t0=$(now); start_engawa --data "$work/data-doc" --threads 1
 wait_answer "$epid" "$last"; report "Engawa, restart from store" "$epid" "$(since "$t0")" jvm; stop "$epid"
 
 # Engawa, zone import.
-"$java" "${jvm[@]}" -jar "$jar" apply "$work/tiny.yaml" --data "$work/data-import" >/dev/null
+"$java" "${engawa_jvm[@]}" -jar "$jar" apply "$work/tiny.yaml" --data "$work/data-import" >/dev/null
 t0=$(now)
-"$java" "${jvm[@]}" -jar "$jar" zone import "$ZONE" "$work/$ZONE.zone" --data "$work/data-import" > "$work/import.out" 2>&1 &
+"$java" "${engawa_jvm[@]}" -jar "$jar" zone import "$ZONE" "$work/$ZONE.zone" --data "$work/data-import" > "$work/import.out" 2>&1 &
 ipid=$!; pids+=("$ipid")
 peak=0
 while kill -0 "$ipid" 2>/dev/null; do

@@ -23,14 +23,7 @@ NSD_PORT=15354
 ENGAWA_PORT=15353
 ZONE=bench.test
 
-work=$(mktemp -d /tmp/engawa-bench-dns.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workdir dns
 
 gen_zone "$ZONE" "$NAMES" "$work/$ZONE.zone"
 gen_queries "$ZONE" "$NAMES" "$QUERIES" "$work/queries.txt"
@@ -98,7 +91,7 @@ zones:
 CONF
 "$java" -jar "$bench_root/target/engawa.jar" apply "$work/engawa.yaml" --data "$work/data" >/dev/null
 "$java" -jar "$bench_root/target/engawa.jar" zone import "$ZONE" "$work/$ZONE.zone" --data "$work/data" >/dev/null 2>&1
-taskset -c "$SERVER_CORE" "$java" -XX:+UseParallelGC -XX:+PerfDisableSharedMem --sun-misc-unsafe-memory-access=allow \
+taskset -c "$SERVER_CORE" "$java" "${engawa_jvm[@]}" \
   ${ENGAWA_JAVA_OPTS:-} -jar "$bench_root/target/engawa.jar" serve --data "$work/data" --threads 1 \
   2> "$work/engawa.log" &
 engawa_pid=$!

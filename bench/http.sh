@@ -16,16 +16,7 @@ WRK_CORE=${WRK_CORE:-0}
 ROWS=${ROWS:-"static-1k static-100k static-10m proxy tls-1k"}
 export WRK_CORE
 
-work=$(mktemp -d /tmp/engawa-bench-http.XXXXXX)
-# nginx workers run as an unprivileged user: they must be able to read the files (mktemp makes 0700).
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workdir http
 
 certs="$bench_root/examples/certs"
 mkdir -p "$work/www"
@@ -116,7 +107,7 @@ nginx_idle=$(rss_kib_tree "$nginx_pid")
 run_rows nginx "$nginx_pid" 18081 18443
 kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true
 
-taskset -c "$SERVER_CORE" "$java" -XX:+UseParallelGC -XX:+PerfDisableSharedMem --sun-misc-unsafe-memory-access=allow \
+taskset -c "$SERVER_CORE" "$java" "${engawa_jvm[@]}" \
   -jar "$bench_root/target/engawa.jar" serve --config "$work/engawa.yaml" --data "$work/data" --threads 1 \
   2> "$work/engawa.log" &
 engawa_pid=$!

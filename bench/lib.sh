@@ -12,6 +12,24 @@ if ! flock -n 9; then
   flock 9
 fi
 
+# The JVM flags the launcher gives Engawa, so that benchmarks measure what users run.
+engawa_jvm=(-XX:+UseParallelGC -XX:+PerfDisableSharedMem --sun-misc-unsafe-memory-access=allow)
+
+# Makes the scratch folder $work (readable by nginx's unprivileged workers; mktemp makes it 0700) and, on
+# exit, kills the processes listed in $pids and removes it. Arg: a name for the folder.
+bench_workdir() {
+  work=$(mktemp -d "/tmp/engawa-bench-$1.XXXXXX")
+  chmod 755 "$work"
+  pids=()
+  trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+
 # CPU time (utime+stime, in clock ticks) of a process and all its threads. Fields are counted after the
 # command name, which may hold spaces ("nsd: server 1").
 cpu_ticks() {

@@ -13,15 +13,7 @@ CONNECTIONS=${CONNECTIONS:-10000}
 SERVER_CORE=${SERVER_CORE:-1}
 CLIENT_CORE=${CLIENT_CORE:-0}
 
-work=$(mktemp -d /tmp/engawa-bench-mem.XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workdir mem
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true   # 10,000 connections need more than the usual 1024 descriptors
 
 mkdir -p "$work/www"
@@ -81,8 +73,8 @@ wait_port 18581
 read -r n_idle n_loaded < <(measure "$nginx_pid" 18581)
 kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true
 
-taskset -c "$SERVER_CORE" "$java" -XX:+UseParallelGC -XX:+PerfDisableSharedMem --sun-misc-unsafe-memory-access=allow \
-  --enable-native-access=ALL-UNNAMED ${ENGAWA_JAVA_OPTS:-} \
+taskset -c "$SERVER_CORE" "$java" "${engawa_jvm[@]}" \
+  ${ENGAWA_JAVA_OPTS:-} \
   -jar "$bench_root/target/engawa.jar" serve --config "$work/engawa.yaml" --data "$work/data" --threads 1 \
   2> "$work/engawa.log" &
 engawa_pid=$!

@@ -21,19 +21,11 @@ SERVER_CORE=${SERVER_CORE:-1}
 WRK_CORE=${WRK_CORE:-0}
 export WRK_CORE
 
-work=$(mktemp -d /tmp/engawa-bench-tunnel.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workdir tunnel
 
 certs="$bench_root/examples/certs"
 java=$(bench_java)
 "$bench_root/engawa" --version >/dev/null   # builds the jar when needed
-jvm=(-XX:+UseParallelGC -XX:+PerfDisableSharedMem --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
 
 # The backend: nginx answering a fixed body, on the load generator's core.
 cat > "$work/backend.conf" <<CONF
@@ -57,14 +49,14 @@ tunnels:
   tokens: [{name: bench, sha256: $(printf %s "$token" | sha256sum | cut -d' ' -f1), names: [bench]}]
 CONF
 
-taskset -c "$SERVER_CORE" "$java" "${jvm[@]}" -jar "$bench_root/target/engawa.jar" serve --config "$work/engawa.yaml" \
+taskset -c "$SERVER_CORE" "$java" "${engawa_jvm[@]}" -jar "$bench_root/target/engawa.jar" serve --config "$work/engawa.yaml" \
   --data "$work/data" --threads 1 2> "$work/engawa.log" &
 edge_pid=$!
 pids+=("$edge_pid")
 wait_port 28180
 wait_port 28835
 
-ENGAWA_TUNNEL_TOKEN=$token taskset -c "$SERVER_CORE" "$java" "${jvm[@]}" -jar "$bench_root/target/engawa.jar" \
+ENGAWA_TUNNEL_TOKEN=$token taskset -c "$SERVER_CORE" "$java" "${engawa_jvm[@]}" -jar "$bench_root/target/engawa.jar" \
   tunnel http 18190 --server 127.0.0.1:28835 --server-name tunnel.example.test --ca "$certs/ca.crt" --name bench \
   > "$work/client.out" 2> "$work/client.err" &
 client_pid=$!
