@@ -3,13 +3,10 @@ package engawa.admin;
 import static engawa.testing.AdminClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import engawa.cli.Main;
 import engawa.testing.AdminClient;
 import engawa.testing.Http;
+import engawa.testing.InProcessCli;
 import engawa.testing.TestServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,25 +38,6 @@ class CliAgainstAdminIT {
         t.close();
     }
 
-    /** Runs the CLI in this JVM, capturing what it prints. */
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     private String location() {
         return Http.get(t.httpUrl() + "/", "a.test").headers().firstValue("location").orElse("");
@@ -70,26 +48,26 @@ class CliAgainstAdminIT {
         long first = t.server().snapshot().revision();
         Path two = TestServer.write(t.dir(), "two.yaml", CONFIG.formatted("two"));
 
-        Run plan = cli("plan", two.toString(), "--admin", url);
+        var plan = InProcessCli.run("plan", two.toString(), "--admin", url);
         assertThat(plan.exit()).as(plan.err()).isZero();
         assertThat(plan.out()).contains("changes from revision " + first).contains("one.example").contains("two.example");
 
-        Run apply = cli("apply", two.toString(), "--admin", url);
+        var apply = InProcessCli.run("apply", two.toString(), "--admin", url);
         assertThat(apply.exit()).as(apply.err()).isZero();
         assertThat(apply.out()).contains("revision " + (first + 1) + " stored (admin API " + url + ")");
         assertThat(location()).isEqualTo("https://two.example/");
         assertThat(json(new AdminClient(t.port("admin")).get("/api/v1/config")).path("source").asText())
                 .isEqualTo("apply " + two);
 
-        Run again = cli("apply", two.toString(), "--admin", url);
+        var again = InProcessCli.run("apply", two.toString(), "--admin", url);
         assertThat(again.exit()).isZero();
         assertThat(again.out()).contains("no changes");
 
-        Run revisions = cli("revisions", "--admin", url);
+        var revisions = InProcessCli.run("revisions", "--admin", url);
         assertThat(revisions.exit()).as(revisions.err()).isZero();
         assertThat(revisions.out()).contains("apply " + two + "  (newest)").contains("serve --config");
 
-        Run rollback = cli("rollback", Long.toString(first), "--admin", url);
+        var rollback = InProcessCli.run("rollback", Long.toString(first), "--admin", url);
         assertThat(rollback.exit()).as(rollback.err()).isZero();
         assertThat(rollback.out()).contains("revision " + (first + 2) + " stored");
         assertThat(location()).isEqualTo("https://one.example/");
@@ -99,16 +77,16 @@ class CliAgainstAdminIT {
     void failuresExitOneAndSayWhy() {
         long before = t.server().snapshot().revision();
         Path bad = TestServer.write(t.dir(), "bad.yaml", CONFIG.formatted("x") + "      - {path: /api/, proxy: api}\n");
-        Run apply = cli("apply", bad.toString(), "--admin", url);
+        var apply = InProcessCli.run("apply", bad.toString(), "--admin", url);
         assertThat(apply.exit()).isEqualTo(1);
         assertThat(apply.err()).contains("error: sites.a.routes[1].proxy: no upstream named \"api\"");
         assertThat(t.server().snapshot().revision()).isEqualTo(before);
 
-        Run rollback = cli("rollback", "99", "--admin", url);
+        var rollback = InProcessCli.run("rollback", "99", "--admin", url);
         assertThat(rollback.exit()).isEqualTo(1);
         assertThat(rollback.err()).contains("404").contains("no revision 99");
 
-        Run usage = cli("rollback", "--admin", url);
+        var usage = InProcessCli.run("rollback", "--admin", url);
         assertThat(usage.exit()).isEqualTo(2);
     }
 }

@@ -38,6 +38,10 @@ final class Answering implements AutoCloseable {
         responder = new DnsResponder(holder, new DnsMeters(services.meters()));
     }
 
+    DnsResponder responder() {
+        return responder;
+    }
+
     DnsIndex index() {
         return holder.get().dns();
     }

@@ -1,14 +1,8 @@
 package engawa.dns;
 
-import engawa.config.ConfigDocument;
-import engawa.snapshot.Services;
-import engawa.snapshot.SnapshotCompiler;
-import engawa.snapshot.SnapshotHolder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import java.net.InetAddress;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,9 +28,7 @@ import org.xbill.DNS.Type;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class DnsResponderBenchmark {
-    private static final InetAddress CLIENT = InetAddress.getLoopbackAddress();
-
-    private Services services;
+    private Answering answering;
     private DnsResponder responder;
     private ByteBuf hit;
     private ByteBuf wildcard;
@@ -57,9 +49,8 @@ public class DnsResponderBenchmark {
         for (int i = 0; i < 10_000; i++) {
             yaml.append("      - {name: host").append(i).append(", type: A, values: [192.0.2.").append(i % 250 + 1).append("]}\n");
         }
-        services = Services.dry(null, null);
-        var compiled = new SnapshotCompiler(services).compile(ConfigDocument.parse(yaml.toString(), Path.of(".")), 1);
-        responder = new DnsResponder(new SnapshotHolder(compiled.snapshot()), new DnsMeters(services.meters()));
+        answering = new Answering(yaml.toString());
+        responder = answering.responder();
         hit = Unpooled.wrappedBuffer(Answering.query("host4242.example.test.", Type.A, true));
         wildcard = Unpooled.wrappedBuffer(Answering.query("any.wild.example.test.", Type.A, true));
         nxdomain = Unpooled.wrappedBuffer(Answering.query("nothere.example.test.", Type.A, true));
@@ -67,7 +58,7 @@ public class DnsResponderBenchmark {
 
     @TearDown
     public void tearDown() {
-        services.close();
+        answering.close();
     }
 
     @Benchmark
@@ -87,7 +78,7 @@ public class DnsResponderBenchmark {
 
     private int respond(ByteBuf query) {
         DnsResponder.Outcome out = new DnsResponder.Outcome();
-        responder.respond(query, 0, query.readableBytes(), CLIENT, false, PooledByteBufAllocator.DEFAULT, out);
+        responder.respond(query, 0, query.readableBytes(), Answering.CLIENT, false, PooledByteBufAllocator.DEFAULT, out);
         if (out.response == null) {
             throw new IllegalStateException("no answer");
         }

@@ -5,16 +5,14 @@ import static engawa.testing.Dig.digShort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import engawa.cli.Main;
 import engawa.config.ConfigDocument;
 import engawa.config.EngawaConfig;
 import engawa.config.ZoneConfig;
 import engawa.testing.Dig;
+import engawa.testing.InProcessCli;
 import engawa.testing.TestServer;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,27 +46,9 @@ class ZoneFilesIT {
         server.close();
     }
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     private String export() {
-        Run r = cli("zone", "export", "example.test", "--data", data.toString());
+        var r = InProcessCli.run("zone", "export", "example.test", "--data", data.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         return r.out();
     }
@@ -120,7 +100,7 @@ class ZoneFilesIT {
         String before = digShort(port, "example.test", "SOA").get(0);
         Path file = TestServer.write(server.dir(), "exported.zone", export());
         long revision = server.server().snapshot().revision();
-        Run imported = cli("zone", "import", "example.test", file.toString(), "--data", data.toString());
+        var imported = InProcessCli.run("zone", "import", "example.test", file.toString(), "--data", data.toString());
         assertThat(imported.exit()).as(imported.err()).isZero();
         assertThat(imported.out()).contains("revision " + (revision + 1) + " stored: zone example.test.");
         await().atMost(Duration.ofSeconds(5)).until(() -> server.server().snapshot().revision() == revision + 1);
@@ -131,7 +111,7 @@ class ZoneFilesIT {
         assertThat(digShort(port, "example.test", "SOA").get(0)).isEqualTo(before);
         assertThat(digShort(port, "www.example.test", "A")).containsExactly("127.0.0.1");
 
-        Run again = cli("zone", "import", "example.test", file.toString(), "--data", data.toString());
+        var again = InProcessCli.run("zone", "import", "example.test", file.toString(), "--data", data.toString());
         assertThat(again.out()).contains("no changes");
     }
 
@@ -168,7 +148,7 @@ class ZoneFilesIT {
                 $INCLUDE more.zone
                 """);
         long revision = server.server().snapshot().revision();
-        Run r = cli("zone", "import", "example.test", file.toString(), "--data", data.toString());
+        var r = InProcessCli.run("zone", "import", "example.test", file.toString(), "--data", data.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("read " + file + ": 8 records in 6 record sets").contains("the file's serial 2024010101 is not used");
         await().atMost(Duration.ofSeconds(5)).until(() -> server.server().snapshot().revision() > revision);
@@ -188,7 +168,7 @@ class ZoneFilesIT {
                 @ 300 IN SOA ns1 hostmaster 1 3600 600 604800 60
                 www 300 IN A 300.1.2.3
                 """);
-        Run r = cli("zone", "import", "example.test", file.toString(), "--data", data.toString());
+        var r = InProcessCli.run("zone", "import", "example.test", file.toString(), "--data", data.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains(file.toString()).contains("300.1.2.3");
         Path outside = TestServer.write(server.dir(), "outside.zone", """
@@ -196,14 +176,14 @@ class ZoneFilesIT {
                 @ 300 IN SOA ns1 hostmaster 1 3600 600 604800 60
                 www.example.org. 300 IN A 192.0.2.1
                 """);
-        assertThat(cli("zone", "import", "example.test", outside.toString(), "--data", data.toString()).err())
+        assertThat(InProcessCli.run("zone", "import", "example.test", outside.toString(), "--data", data.toString()).err())
                 .contains("www.example.org. A is outside the zone example.test.");
         Path naptr = TestServer.write(server.dir(), "naptr.zone", """
                 $ORIGIN example.test.
                 @ 300 IN SOA ns1 hostmaster 1 3600 600 604800 60
                 @ 300 IN NAPTR 100 10 "u" "E2U+sip" "!^.*$!sip:info@example.test!" .
                 """);
-        assertThat(cli("zone", "import", "example.test", naptr.toString(), "--data", data.toString()).err())
+        assertThat(InProcessCli.run("zone", "import", "example.test", naptr.toString(), "--data", data.toString()).err())
                 .contains("records of types Engawa does not serve: 1 NAPTR (--skip-unsupported leaves them out)");
         assertThat(server.server().store().latestId()).isEqualTo(revision);
     }

@@ -2,6 +2,7 @@ package engawa.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import engawa.testing.InProcessCli;
 import engawa.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,14 +17,14 @@ class CertCommandIT {
     @Test
     void internalWritesACertificateAndKeyThatOpensslVerifiesAgainstTheTrustedCa() throws Exception {
         Path out = dir.resolve("out");
-        var issued = TlsClients.engawa("cert", "internal", "--data", data, "--out", out.toString(), "app.test", "*.app.test");
+        var issued = InProcessCli.run("cert", "internal", "--data", data, "--out", out.toString(), "app.test", "*.app.test");
         assertThat(issued.exit()).as(issued.err()).isZero();
         assertThat(issued.out()).contains(out.resolve("app.test+1.crt") + ": certificate for app.test, *.app.test, issued by Engawa Local CA ");
         Path crt = out.resolve("app.test+1.crt");
         Path key = out.resolve("app.test+1.key");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
 
-        var trust = TlsClients.engawa("cert", "trust", "--data", data);
+        var trust = InProcessCli.run("cert", "trust", "--data", data);
         assertThat(trust.exit()).isZero();
         assertThat(trust.err()).contains("update-ca-certificates").contains("curl --cacert engawa-ca.crt")
                 .contains("keytool -importcert");
@@ -35,27 +36,27 @@ class CertCommandIT {
         var matches = new CertifiedKey(PemFiles.readChain(crt), PemFiles.readKey(key));
         assertThat(matches.keyMatchesLeaf()).isTrue();
         // The same CA every time.
-        assertThat(TlsClients.engawa("cert", "trust", "--data", data).out()).isEqualTo(trust.out());
+        assertThat(InProcessCli.run("cert", "trust", "--data", data).out()).isEqualTo(trust.out());
     }
 
     @Test
     void wildcardFirstNamesItsFilesReadably() {
         Path out = dir.resolve("w");
-        assertThat(TlsClients.engawa("cert", "internal", "--data", data, "--out", out.toString(), "*.w.test").exit()).isZero();
+        assertThat(InProcessCli.run("cert", "internal", "--data", data, "--out", out.toString(), "*.w.test").exit()).isZero();
         assertThat(out.resolve("_wildcard.w.test.crt")).isRegularFile();
         assertThat(out.resolve("_wildcard.w.test.key")).isRegularFile();
     }
 
     @Test
     void badUsageExits2AndFailuresExit1() {
-        var bad = TlsClients.engawa("cert", "internal", "--data", data, "not a host");
+        var bad = InProcessCli.run("cert", "internal", "--data", data, "not a host");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("\"not a host\" is not a host name");
-        assertThat(TlsClients.engawa("cert", "internal", "--data", data).exit()).isEqualTo(2);
-        assertThat(TlsClients.engawa("cert").exit()).isEqualTo(2);
-        var failed = TlsClients.engawa("cert", "trust", "--store", "mysql://nope");
+        assertThat(InProcessCli.run("cert", "internal", "--data", data).exit()).isEqualTo(2);
+        assertThat(InProcessCli.run("cert").exit()).isEqualTo(2);
+        var failed = InProcessCli.run("cert", "trust", "--store", "mysql://nope");
         assertThat(failed.exit()).isEqualTo(1);
         assertThat(failed.err()).contains("is not a jdbc:postgresql:// or jdbc:sqlite: URL");
-        assertThat(TlsClients.engawa("cert", "trust", "--help").exit()).isZero();
+        assertThat(InProcessCli.run("cert", "trust", "--help").exit()).isZero();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import engawa.config.ConfigDocument;
 import engawa.testing.Examples;
 import engawa.testing.Http;
+import engawa.testing.InProcessCli;
 import engawa.testing.RawHttp;
 import engawa.testing.TestServer;
 import io.netty.handler.ssl.OpenSsl;
@@ -73,7 +74,7 @@ class HttpsIT {
     static void start() throws Exception {
         t = TestServer.start(CONFIG);
         https = t.port("https");
-        var trust = TlsClients.engawa("cert", "trust", "--data", t.dir().resolve("data").toString());
+        var trust = InProcessCli.run("cert", "trust", "--data", t.dir().resolve("data").toString());
         assertThat(trust.exit()).isZero();
         localCa = Files.writeString(t.dir().resolve("local-ca.crt"), trust.out());
     }
@@ -201,7 +202,7 @@ class HttpsIT {
             assertThat(get(open, "www.example.test")).startsWith("HTTP/1.1 302");
 
             Path out = t.dir().resolve("swapped");
-            var issued = TlsClients.engawa("cert", "internal", "--data", t.dir().resolve("data").toString(), "--out",
+            var issued = InProcessCli.run("cert", "internal", "--data", t.dir().resolve("data").toString(), "--out",
                     out.toString(), "example.test", "*.example.test");
             assertThat(issued.exit()).as(issued.err()).isZero();
             String swapped = config(Examples.dir(), out.resolve("example.test+1.crt").toString(), out.resolve("example.test+1.key").toString());

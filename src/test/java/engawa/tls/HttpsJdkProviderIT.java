@@ -2,6 +2,7 @@ package engawa.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import engawa.testing.InProcessCli;
 import engawa.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ class HttpsJdkProviderIT {
 
     @Test
     void theInternalCertificateIsChosenBySniToo() throws Exception {
-        var trust = TlsClients.engawa("cert", "trust", "--data", t.dir().resolve("data").toString());
+        var trust = InProcessCli.run("cert", "trust", "--data", t.dir().resolve("data").toString());
         Path ca = Files.writeString(t.dir().resolve("local-ca.crt"), trust.out());
         assertThat(TlsClients.curl(ca, "a.local.test", https, "/").output()).contains("status=303");
     }

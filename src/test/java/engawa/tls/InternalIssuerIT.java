@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import engawa.config.ConfigDocument;
 import engawa.server.EngawaServer;
+import engawa.testing.InProcessCli;
 import engawa.testing.TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,7 +56,7 @@ class InternalIssuerIT {
     }
 
     private Path trustedCa() throws IOException {
-        var trust = TlsClients.engawa("cert", "trust", "--data", dir.resolve("data").toString());
+        var trust = InProcessCli.run("cert", "trust", "--data", dir.resolve("data").toString());
         assertThat(trust.exit()).isZero();
         assertThat(trust.out()).startsWith("-----BEGIN CERTIFICATE-----");
         return Files.writeString(dir.resolve("engawa-ca.crt"), trust.out());

@@ -3,7 +3,6 @@ package engawa.tls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -67,26 +66,6 @@ final class TlsClients {
         }
         cmd.addAll(List.of(extra));
         return run("", cmd.toArray(String[]::new));
-    }
-
-    /** Runs the CLI in this JVM and returns its exit code and what it printed on stdout and stderr. */
-    static synchronized Cli engawa(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = engawa.cli.Main.run(args);
-            return new Cli(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
-    record Cli(int exit, String out, String err) {
     }
 
     private static void copy(InputStream in, ByteArrayOutputStream out) {
