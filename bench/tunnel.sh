@@ -5,9 +5,20 @@
 # them. Prints requests/s and latency percentiles both ways, the throughput ratio (target >= 0.70), the
 # median latency the tunnel adds (target <= 1 ms), and CPU time per request of the edge and the client.
 #
+# Then the classic peer on the same layout: OpenSSH remote port forwarding (`ssh -R`, the serveo /
+# localhost.run kind of tunnel). The Engawa edge and client are stopped, a private sshd (from $work, on
+# 127.0.0.1:28222) and `ssh -N -R 127.0.0.1:28182:127.0.0.1:18190` run on core 1 with AES-128-GCM (the
+# cipher the Engawa link negotiates under TLS 1.3), and wrk fetches the backend through port 28182. Prints
+# an `ssh -R` row, its ratios to direct and to the Engawa tunnel, and CPU time per request of the whole
+# sshd process tree (it forks a child per connection) and of the ssh client. Needs /usr/sbin/sshd
+# (apt-get install openssh-server; the row is skipped without it) and must run as a user that sshd can
+# log in with a key (root here).
+#
 #   bench/tunnel.sh                      10 s per row (DURATION=30s for steadier figures), after warm-ups of
-#                                        8 s direct and 30 s through the tunnel (WARMUP, TUNNEL_WARMUP)
+#                                        8 s direct, 30 s through the tunnel and 3 s through ssh -R
+#                                        (WARMUP, TUNNEL_WARMUP, SSH_WARMUP)
 #   CONNECTIONS=16 bench/tunnel.sh
+#   SSH_PEER=0 bench/tunnel.sh           without the ssh -R row
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -16,6 +27,9 @@ WARMUP=${WARMUP:-8s}
 # The tunnel path runs two JVMs on one core: after 8 s their C2 compilers were still busy (~2 s of CPU each
 # during the measured run), so the tunnel row warms up longer to measure the steady state.
 TUNNEL_WARMUP=${TUNNEL_WARMUP:-30s}
+# ssh and sshd are native code, with no compiler to wait for: a few seconds open the connections.
+SSH_WARMUP=${SSH_WARMUP:-3s}
+SSH_PEER=${SSH_PEER:-1}
 CONNECTIONS=${CONNECTIONS:-64}
 SERVER_CORE=${SERVER_CORE:-1}
 WRK_CORE=${WRK_CORE:-0}
@@ -99,12 +113,90 @@ read -r t_rps t_p50 t_p90 t_p99 t_req < <(run_wrk "$tunnel_url" "${host[@]}")
 edge_after=$(cpu_ticks "$edge_pid")
 client_after=$(cpu_ticks "$client_pid")
 
+rss_edge=$(rss_kib_tree "$edge_pid")
+rss_client=$(rss_kib_tree "$client_pid")
+
+# The peer: ssh -R on the same core, with the Engawa edge and client stopped so that it has core 1 to itself
+# as they had.
+ssh_row=0
+if [ "$SSH_PEER" = 0 ]; then
+  :
+elif [ ! -x /usr/sbin/sshd ]; then
+  echo "bench: /usr/sbin/sshd not found, the ssh -R row is skipped (apt-get install openssh-server; SSH_PEER=0 to silence)" >&2
+else
+  kill "$edge_pid" "$client_pid" 2>/dev/null || true
+  wait "$edge_pid" "$client_pid" 2>/dev/null || true
+  ssh-keygen -q -N '' -t ed25519 -f "$work/host_key"
+  ssh-keygen -q -N '' -t ed25519 -f "$work/client_key"
+  cp "$work/client_key.pub" "$work/authorized_keys"
+  cat > "$work/sshd_config" <<CONF
+ListenAddress 127.0.0.1
+Port 28222
+HostKey $work/host_key
+AuthorizedKeysFile $work/authorized_keys
+PidFile $work/sshd.pid
+StrictModes no
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+AllowTcpForwarding yes
+GatewayPorts no
+Ciphers aes128-gcm@openssh.com
+LogLevel ERROR
+CONF
+  mkdir -p /run/sshd   # sshd's privilege-separation directory
+  taskset -c "$SERVER_CORE" /usr/sbin/sshd -D -e -f "$work/sshd_config" 2> "$work/sshd.log" &
+  sshd_pid=$!
+  pids+=("$sshd_pid")
+  wait_port 28222
+  taskset -c "$SERVER_CORE" ssh -F /dev/null -N -o BatchMode=yes -o StrictHostKeyChecking=no \
+    -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ExitOnForwardFailure=yes -o IdentitiesOnly=yes \
+    -o Ciphers=aes128-gcm@openssh.com -i "$work/client_key" -p 28222 -R 127.0.0.1:28182:127.0.0.1:18190 \
+    "$(id -un)@127.0.0.1" 2> "$work/ssh.err" &
+  ssh_pid=$!
+  pids+=("$ssh_pid")
+  if wait_port 28182; then
+    ssh_url="http://127.0.0.1:28182/"
+    taskset -c "$WRK_CORE" wrk -t1 -c"$CONNECTIONS" -d"$SSH_WARMUP" "$ssh_url" >/dev/null 2>&1
+    sshd_before=$(cpu_ticks_tree "$sshd_pid")
+    ssh_before=$(cpu_ticks "$ssh_pid")
+    read -r s_rps s_p50 s_p90 s_p99 s_req < <(run_wrk "$ssh_url")
+    sshd_after=$(cpu_ticks_tree "$sshd_pid")
+    ssh_after=$(cpu_ticks "$ssh_pid")
+    rss_sshd=$(rss_kib_tree "$sshd_pid")
+    rss_ssh=$(rss_kib_tree "$ssh_pid")
+    ssh_row=1
+    # The client first, so that sshd reaps its per-connection process before the cleanup stops sshd.
+    kill "$ssh_pid" 2>/dev/null || true
+    wait "$ssh_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do
+      pgrep -P "$sshd_pid" >/dev/null || break
+      sleep 0.1
+    done
+  else
+    echo "bench: the ssh -R forward did not come up, the ssh -R row is skipped" >&2
+    cat "$work/sshd.log" "$work/ssh.err" >&2
+  fi
+fi
+
 per_req() { awk -v t="$1" -v hz="$CLK_TCK" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "nan" }'; }
 printf "\n%-8s %12s %9s %9s %9s\n" path requests/s p50_ms p90_ms p99_ms
 printf "%-8s %12s %9s %9s %9s\n" direct "$d_rps" "$d_p50" "$d_p90" "$d_p99"
 printf "%-8s %12s %9s %9s %9s\n" tunnel "$t_rps" "$t_p50" "$t_p90" "$t_p99"
+if [ "$ssh_row" = 1 ]; then
+  printf "%-8s %12s %9s %9s %9s\n" "ssh -R" "$s_rps" "$s_p50" "$s_p90" "$s_p99"
+fi
 printf "\nthroughput ratio tunnel/direct: %s (target >= 0.70)\n" "$(ratio "$t_rps" "$d_rps")"
 printf "median latency added: %s ms (target <= 1 ms)\n" "$(awk -v a="$t_p50" -v b="$d_p50" 'BEGIN { printf "%.3f", a - b }')"
 printf "CPU per tunneled request: edge %s us, client %s us\n" \
   "$(per_req $(( edge_after - edge_before )) "${t_req:-0}")" "$(per_req $(( client_after - client_before )) "${t_req:-0}")"
-printf "idle RSS after the run: edge %s KiB, client %s KiB\n" "$(rss_kib_tree "$edge_pid")" "$(rss_kib_tree "$client_pid")"
+printf "idle RSS after the run: edge %s KiB, client %s KiB\n" "$rss_edge" "$rss_client"
+if [ "$ssh_row" = 1 ]; then
+  printf "\nthroughput ratio ssh -R/direct: %s; Engawa tunnel / ssh -R: %s\n" \
+    "$(ratio "$s_rps" "$d_rps")" "$(ratio "$t_rps" "$s_rps")"
+  printf "median latency added through ssh -R: %s ms\n" "$(awk -v a="$s_p50" -v b="$d_p50" 'BEGIN { printf "%.3f", a - b }')"
+  printf "CPU per request through ssh -R: sshd %s us, ssh %s us\n" \
+    "$(per_req $(( sshd_after - sshd_before )) "${s_req:-0}")" "$(per_req $(( ssh_after - ssh_before )) "${s_req:-0}")"
+  printf "idle RSS after the run: sshd %s KiB (all its processes), ssh %s KiB\n" "$rss_sshd" "$rss_ssh"
+fi
