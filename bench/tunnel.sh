@@ -3,7 +3,8 @@
 # connections. The backend (nginx answering a 3-byte body) and wrk share core 0; the edge (one event loop)
 # and the tunnel client (one event loop) share core 1, so the tunnel's two extra hops get one core between
 # them. Prints requests/s and latency percentiles both ways, the throughput ratio (target >= 0.70), the
-# median latency the tunnel adds (target <= 1 ms), and CPU time per request of the edge and the client.
+# median latency the tunnel adds (target <= 1 ms), and CPU time per request of the edge and the client,
+# with the part of it spent in the kernel.
 #
 # Then the classic peer on the same layout: OpenSSH remote port forwarding (`ssh -R`, the serveo /
 # localhost.run kind of tunnel). The Engawa edge and client are stopped, a private sshd (from $work, on
@@ -107,11 +108,11 @@ taskset -c "$WRK_CORE" wrk -t1 -c"$CONNECTIONS" -d"$WARMUP" "$direct_url" >/dev/
 read -r d_rps d_p50 d_p90 d_p99 d_req < <(run_wrk "$direct_url")
 
 taskset -c "$WRK_CORE" wrk -t1 -c"$CONNECTIONS" -d"$TUNNEL_WARMUP" "${host[@]}" "$tunnel_url" >/dev/null 2>&1
-edge_before=$(cpu_ticks "$edge_pid")
-client_before=$(cpu_ticks "$client_pid")
+edge_before=$(cpu_ticks "$edge_pid"); edge_sys_before=$(sys_ticks "$edge_pid")
+client_before=$(cpu_ticks "$client_pid"); client_sys_before=$(sys_ticks "$client_pid")
 read -r t_rps t_p50 t_p90 t_p99 t_req < <(run_wrk "$tunnel_url" "${host[@]}")
-edge_after=$(cpu_ticks "$edge_pid")
-client_after=$(cpu_ticks "$client_pid")
+edge_after=$(cpu_ticks "$edge_pid"); edge_sys_after=$(sys_ticks "$edge_pid")
+client_after=$(cpu_ticks "$client_pid"); client_sys_after=$(sys_ticks "$client_pid")
 
 rss_edge=$(rss_kib_tree "$edge_pid")
 rss_client=$(rss_kib_tree "$client_pid")
@@ -159,11 +160,11 @@ CONF
   if wait_port 28182; then
     ssh_url="http://127.0.0.1:28182/"
     taskset -c "$WRK_CORE" wrk -t1 -c"$CONNECTIONS" -d"$SSH_WARMUP" "$ssh_url" >/dev/null 2>&1
-    sshd_before=$(cpu_ticks_tree "$sshd_pid")
-    ssh_before=$(cpu_ticks "$ssh_pid")
+    sshd_before=$(cpu_ticks_tree "$sshd_pid"); sshd_sys_before=$(sys_ticks_tree "$sshd_pid")
+    ssh_before=$(cpu_ticks "$ssh_pid"); ssh_sys_before=$(sys_ticks "$ssh_pid")
     read -r s_rps s_p50 s_p90 s_p99 s_req < <(run_wrk "$ssh_url")
-    sshd_after=$(cpu_ticks_tree "$sshd_pid")
-    ssh_after=$(cpu_ticks "$ssh_pid")
+    sshd_after=$(cpu_ticks_tree "$sshd_pid"); sshd_sys_after=$(sys_ticks_tree "$sshd_pid")
+    ssh_after=$(cpu_ticks "$ssh_pid"); ssh_sys_after=$(sys_ticks "$ssh_pid")
     rss_sshd=$(rss_kib_tree "$sshd_pid")
     rss_ssh=$(rss_kib_tree "$ssh_pid")
     ssh_row=1
@@ -189,14 +190,16 @@ if [ "$ssh_row" = 1 ]; then
 fi
 printf "\nthroughput ratio tunnel/direct: %s (target >= 0.70)\n" "$(ratio "$t_rps" "$d_rps")"
 printf "median latency added: %s ms (target <= 1 ms)\n" "$(awk -v a="$t_p50" -v b="$d_p50" 'BEGIN { printf "%.3f", a - b }')"
-printf "CPU per tunneled request: edge %s us, client %s us\n" \
-  "$(per_req $(( edge_after - edge_before )) "${t_req:-0}")" "$(per_req $(( client_after - client_before )) "${t_req:-0}")"
+printf "CPU per tunneled request: edge %s us (kernel %s), client %s us (kernel %s)\n" \
+  "$(per_req $(( edge_after - edge_before )) "${t_req:-0}")" "$(per_req $(( edge_sys_after - edge_sys_before )) "${t_req:-0}")" \
+  "$(per_req $(( client_after - client_before )) "${t_req:-0}")" "$(per_req $(( client_sys_after - client_sys_before )) "${t_req:-0}")"
 printf "idle RSS after the run: edge %s KiB, client %s KiB\n" "$rss_edge" "$rss_client"
 if [ "$ssh_row" = 1 ]; then
   printf "\nthroughput ratio ssh -R/direct: %s; Engawa tunnel / ssh -R: %s\n" \
     "$(ratio "$s_rps" "$d_rps")" "$(ratio "$t_rps" "$s_rps")"
   printf "median latency added through ssh -R: %s ms\n" "$(awk -v a="$s_p50" -v b="$d_p50" 'BEGIN { printf "%.3f", a - b }')"
-  printf "CPU per request through ssh -R: sshd %s us, ssh %s us\n" \
-    "$(per_req $(( sshd_after - sshd_before )) "${s_req:-0}")" "$(per_req $(( ssh_after - ssh_before )) "${s_req:-0}")"
+  printf "CPU per request through ssh -R: sshd %s us (kernel %s), ssh %s us (kernel %s)\n" \
+    "$(per_req $(( sshd_after - sshd_before )) "${s_req:-0}")" "$(per_req $(( sshd_sys_after - sshd_sys_before )) "${s_req:-0}")" \
+    "$(per_req $(( ssh_after - ssh_before )) "${s_req:-0}")" "$(per_req $(( ssh_sys_after - ssh_sys_before )) "${s_req:-0}")"
   printf "idle RSS after the run: sshd %s KiB (all its processes), ssh %s KiB\n" "$rss_sshd" "$rss_ssh"
 fi
