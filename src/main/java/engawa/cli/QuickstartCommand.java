@@ -20,6 +20,10 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "quickstart", description = "folder to write the demo into (default: ${DEFAULT-VALUE})")
     Path dir;
 
+    @Option(names = "--address", defaultValue = "",
+            description = "address the listeners (the admin API aside) bind to, e.g. 127.0.0.1 (default: every interface)")
+    String address;
+
     @Option(names = "--http-port", defaultValue = "8080")
     int httpPort;
 
@@ -32,6 +36,9 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--admin-port", defaultValue = "9080")
     int adminPort;
 
+    @Option(names = "--tunnel-port", defaultValue = "7835")
+    int tunnelPort;
+
     @Spec
     CommandSpec spec;
 
@@ -41,7 +48,7 @@ final class QuickstartCommand implements Callable<Integer> {
         DemoApp one = DemoApp.start("demo-app-1");
         DemoApp two = DemoApp.start("demo-app-2");
         out.printf("[1/3] demo application servers on 127.0.0.1:%d and 127.0.0.1:%d%n", one.port(), two.port());
-        Path config = QuickstartFiles.write(dir, new QuickstartFiles.Ports(httpPort, httpsPort, dnsPort, adminPort),
+        Path config = QuickstartFiles.write(dir, new QuickstartFiles.Ports(address, httpPort, httpsPort, dnsPort, adminPort, tunnelPort),
                 List.of(one.port(), two.port()));
         out.println("[2/3] wrote " + config + " and " + dir.resolve("site") + "/");
         out.flush();
@@ -54,7 +61,7 @@ final class QuickstartCommand implements Callable<Integer> {
             throw e;
         }
         out.println("[3/3] Engawa is serving revision " + server.snapshot().revision() + ". Try:");
-        printTry(out, server);
+        printTry(out, server, one.port());
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -67,11 +74,12 @@ final class QuickstartCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printTry(PrintWriter out, EngawaServer server) {
+    private void printTry(PrintWriter out, EngawaServer server, int appPort) {
         int http = server.port("http");
         int https = server.port("https");
         int dns = server.port("dns");
         int admin = server.port("admin");
+        int tunnel = server.port("tunnel");
         String data = dir.resolve("data").toString();
         if (http > 0) {
             out.printf("  curl http://localhost:%d/                 the static site%n", http);
@@ -83,6 +91,11 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         if (dns > 0) {
             out.printf("  dig @127.0.0.1 -p %d www.demo.test A        DNS: an ALIAS answered with the edge's address%n", dns);
+        }
+        if (tunnel > 0 && https > 0) {
+            out.printf("  ENGAWA_TUNNEL_TOKEN=$(cat %s) ./engawa tunnel http %d --server localhost:%d --ca %s/ca.crt --name demo%n",
+                    dir.resolve(QuickstartFiles.TOKEN_FILE), appPort, tunnel, dir);
+            out.printf("  curl http://demo.tunnel.localhost:%d/        a tunnel: any local port (here demo-app-1) at a public name%n", http);
         }
         if (admin > 0) {
             out.printf("  http://127.0.0.1:%d/                       the dashboard; /metrics for Prometheus%n", admin);

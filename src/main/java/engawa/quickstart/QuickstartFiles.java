@@ -2,27 +2,45 @@ package engawa.quickstart;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Writes the quickstart's folder: a config document, a small static site, and nothing secret (the
- * certificate comes from Engawa's internal CA, kept in the data folder).
+ * Writes the quickstart's folder: a config document, a small static site, and a tunnel token (the one
+ * secret: a file only its owner reads, which the document names by its SHA-256 alone; the certificate
+ * comes from Engawa's internal CA, kept in the data folder).
  */
 public final class QuickstartFiles {
 
-    /** Ports the demo listens on; 0 picks free ones (tests). */
-    public record Ports(int http, int https, int dns, int admin) {
+    /**
+     * Where the demo listens: an address (empty for every interface; the admin API stays on 127.0.0.1) and
+     * ports, 0 picking free ones (tests).
+     */
+    public record Ports(String address, int http, int https, int dns, int admin, int tunnel) {
     }
+
+    /** The file that holds the demo's tunnel token, in the quickstart folder. */
+    public static final String TOKEN_FILE = "tunnel-token";
 
     private QuickstartFiles() {
     }
 
-    /** Writes {@code dir/engawa.yaml} and {@code dir/site/}; returns the config path. */
+    /**
+     * Writes {@code dir/engawa.yaml}, {@code dir/site/} and, unless it exists (a tunnel client may be using
+     * it), {@code dir/tunnel-token}; returns the config path.
+     */
     public static Path write(Path dir, Ports ports, List<Integer> appPorts) {
         try {
             Files.createDirectories(dir.resolve("site"));
+            String token = tunnelToken(dir.resolve(TOKEN_FILE));
             Files.writeString(dir.resolve("site/index.html"), INDEX);
             Files.writeString(dir.resolve("site/style.css"), CSS);
             StringBuilder servers = new StringBuilder();
@@ -31,10 +49,13 @@ public final class QuickstartFiles {
             }
             Path config = dir.resolve("engawa.yaml");
             Files.writeString(config, CONFIG
+                    .replace("ADDRESS:", ports.address() + ":")
                     .replace("HTTP_PORT", String.valueOf(ports.http()))
                     .replace("HTTPS_PORT", String.valueOf(ports.https()))
                     .replace("DNS_PORT", String.valueOf(ports.dns()))
                     .replace("ADMIN_PORT", String.valueOf(ports.admin()))
+                    .replace("TUNNEL_PORT", String.valueOf(ports.tunnel()))
+                    .replace("TOKEN_SHA256", sha256(token))
                     .replace("      SERVERS\n", servers.toString()));
             return config;
         } catch (IOException e) {
@@ -42,13 +63,42 @@ public final class QuickstartFiles {
         }
     }
 
+    private static String tunnelToken(Path file) throws IOException {
+        if (Files.exists(file)) {
+            String token = Files.readString(file).strip();
+            if (!token.isEmpty()) {
+                return token;
+            }
+        }
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, token + "\n");
+        return token;
+    }
+
+    private static String sha256(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static final String CONFIG = """
             # Written by `engawa quickstart`. Edit it, then `engawa apply engawa.yaml` (or restart the quickstart).
             listen:
-              http: ":HTTP_PORT"
-              https: ":HTTPS_PORT"
-              dns: ":DNS_PORT"
+              http: "ADDRESS:HTTP_PORT"
+              https: "ADDRESS:HTTPS_PORT"
+              dns: "ADDRESS:DNS_PORT"
               admin: "127.0.0.1:ADMIN_PORT"
+              tunnel: "ADDRESS:TUNNEL_PORT"      # `engawa tunnel` clients connect here (TLS 1.3)
 
             edge:
               addresses: ["127.0.0.1"]
@@ -76,6 +126,14 @@ public final class QuickstartFiles {
                   - path: /api/
                     proxy: demo
                     limits: {rate: 50/s, burst: 100}
+
+            tunnels:
+              domain: tunnel.localhost  # tunnel NAME is served at NAME.tunnel.localhost
+              tls: local
+              tokens:
+                - name: quickstart
+                  sha256: TOKEN_SHA256   # of the token in tunnel-token
+                  names: ["*"]
 
             zones:
               demo.test:

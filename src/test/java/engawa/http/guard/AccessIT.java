@@ -7,6 +7,7 @@ import engawa.config.ConfigDocument;
 import engawa.config.ConfigException;
 import engawa.snapshot.Services;
 import engawa.snapshot.SnapshotCompiler;
+import engawa.testing.Curl;
 import engawa.testing.Examples;
 import engawa.testing.TestServer;
 import engawa.testing.TestUpstream;

@@ -3,6 +3,7 @@ package engawa.http.guard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import engawa.config.ConfigDocument;
+import engawa.testing.Curl;
 import engawa.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import engawa.config.ConfigDocument;
 
+import engawa.testing.Curl;
 import engawa.testing.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;

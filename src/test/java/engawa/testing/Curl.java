@@ -1,4 +1,4 @@
-package engawa.http.guard;
+package engawa.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,10 +9,10 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real curl, as users do, and splits what it printed (with {@code -i}) into status, headers and body. */
-final class Curl {
+public final class Curl {
 
-    record Result(int status, List<String> headers, String body) {
-        String header(String name) {
+    public record Result(int status, List<String> headers, String body) {
+        public String header(String name) {
             String prefix = name.toLowerCase(Locale.ROOT) + ":";
             return headers.stream().filter(h -> h.toLowerCase(Locale.ROOT).startsWith(prefix))
                     .map(h -> h.substring(prefix.length()).strip()).findFirst().orElse(null);
@@ -22,7 +22,8 @@ final class Curl {
     private Curl() {
     }
 
-    static Result run(String... args) {
+    /** {@code curl -s -i --max-time 30 ARGS...}. */
+    public static Result run(String... args) {
         List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-i", "--max-time", "30"));
         cmd.addAll(List.of(args));
         try {
