@@ -14,6 +14,8 @@ fi
 
 # The JVM flags the launcher gives Engawa, so that benchmarks measure what users run.
 engawa_jvm=(-XX:+UseParallelGC -XX:+PerfDisableSharedMem --sun-misc-unsafe-memory-access=allow)
+# ... and the one it adds for `engawa tunnel`.
+engawa_tunnel_jvm=("${engawa_jvm[@]}" -Xms16m)
 
 # Makes the scratch folder $work (readable by nginx's unprivileged workers; mktemp makes it 0700) and, on
 # exit, kills the processes listed in $pids and removes it. Arg: a name for the folder.

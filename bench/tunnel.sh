@@ -71,7 +71,7 @@ pids+=("$edge_pid")
 wait_port 28180
 wait_port 28835
 
-ENGAWA_TUNNEL_TOKEN=$token taskset -c "$SERVER_CORE" "$java" "${engawa_jvm[@]}" -jar "$bench_root/target/engawa.jar" \
+ENGAWA_TUNNEL_TOKEN=$token taskset -c "$SERVER_CORE" "$java" "${engawa_tunnel_jvm[@]}" -jar "$bench_root/target/engawa.jar" \
   tunnel http 18190 --server 127.0.0.1:28835 --server-name tunnel.example.test --ca "$certs/ca.crt" --name bench \
   > "$work/client.out" 2> "$work/client.err" &
 client_pid=$!
