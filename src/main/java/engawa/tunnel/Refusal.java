@@ -24,11 +24,48 @@ public final class Refusal extends RuntimeException {
     /** The edge is not serving tunnels right now (no tunnels: section). */
     public static final String UNAVAILABLE = "unavailable";
 
+    /** The longest sentence a refusal carries. */
+    public static final int MAX_MESSAGE = 300;
+
     private final String code;
 
+    /**
+     * The sentence may quote what a client sent (or, read by the client, what an edge sent): it is logged
+     * and printed, so control characters are escaped and it is cut at {@link #MAX_MESSAGE} characters.
+     */
     public Refusal(String code, String message) {
-        super(message, null, false, false);
+        super(printable(message), null, false, false);
         this.code = code;
+    }
+
+    private static String printable(String s) {
+        if (s == null) {
+            return "refused";
+        }
+        StringBuilder b = new StringBuilder(Math.min(s.length(), MAX_MESSAGE + 8));
+        for (int i = 0; i < s.length() && b.length() <= MAX_MESSAGE; i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        if (b.length() <= MAX_MESSAGE) {
+            return b.toString();
+        }
+        int cut = MAX_MESSAGE - 1;
+        if (Character.isHighSurrogate(b.charAt(cut - 1))) {
+            cut--;
+        }
+        return b.substring(0, cut) + '\u2026';
     }
 
     public String code() {

@@ -21,7 +21,8 @@ import org.xbill.DNS.Type;
 /**
  * Random and mutated messages against the parser and answer logic, and against a running listener. CI runs
  * the committed seed corpus (src/test/resources/engawa/dns/DnsFuzzTestInputs) in regression mode; with
- * {@code JAZZER_FUZZ=1} Jazzer mutates from it for {@code maxDuration}.
+ * {@code JAZZER_FUZZ=1} Jazzer mutates from it for {@code maxDuration} (set {@code jazzer.hooks=true} in
+ * junit-platform.properties for that run, or it has no coverage to guide it).
  */
 class DnsFuzzTest {
     private static Answering answering;

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p>CI ({@code ./mvnw verify}) runs both tests in regression mode over the committed seed corpus in
  * {@code src/test/resources/engawa/http/HttpEdgeFuzzTestInputs/} (every case of {@link EdgeCases},
  * smuggling attempts, good traffic), which takes seconds. To fuzz for real, one test per run, for the
- * annotation's {@code maxDuration}:
+ * annotation's {@code maxDuration}, with {@code jazzer.hooks=true} in junit-platform.properties for that run
+ * (without Jazzer's agent it has no coverage to guide it):
  * <pre>
  *   JAZZER_FUZZ=1 ./mvnw -B test -Dtest='HttpEdgeFuzzTest#pipelineKeepsItsInvariants'
  *   JAZZER_FUZZ=1 ./mvnw -B test -Dtest='HttpEdgeFuzzTest#listenerStaysUp'
