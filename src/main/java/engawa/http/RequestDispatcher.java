@@ -94,7 +94,9 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (refused) {
+        // The decoder goes on with the rest of a read after a response closed the connection: what it
+        // still finds gets no answer (writing one to a closed channel only fails).
+        if (refused || !ctx.channel().isActive()) {
             ReferenceCountUtil.release(msg);
             return;
         }

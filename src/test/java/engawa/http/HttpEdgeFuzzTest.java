@@ -86,7 +86,8 @@ class HttpEdgeFuzzTest {
         List<String> problems = new ArrayList<>();
         for (ILoggingEvent e : LOG.list) {
             if (e.getLevel().isGreaterOrEqual(Level.WARN)) {
-                problems.add(e.getLoggerName() + ": " + e.getFormattedMessage());
+                problems.add(e.getLoggerName() + ": " + e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
+                        : " (" + e.getThrowableProxy().getClassName() + ": " + e.getThrowableProxy().getMessage() + ")"));
             }
         }
         assertThat(problems).as("warnings or errors logged").isEmpty();
