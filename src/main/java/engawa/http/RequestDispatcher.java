@@ -129,9 +129,8 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         boolean complete = request instanceof LastHttpContent;
         if (request.decoderResult().isFailure()) {
             ReferenceCountUtil.release(request);
-            rejectUnparsable(request.decoderResult().cause());
-            // The connection is closing after that answer: nothing that follows gets another one.
-            refused = true;
+            Throwable cause = request.decoderResult().cause();
+            refuse(statusOf(cause), detailOf(cause));
             return;
         }
         Snapshot snapshot = snapshots.get();
@@ -140,7 +139,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             path = RequestPath.parse(request.uri());
         } catch (RequestPath.InvalidPathException e) {
             ReferenceCountUtil.release(request);
-            ErrorResponses.sendAndClose(ctx, 400, e.getMessage());
+            refuse(400, e.getMessage());
             return;
         }
         HttpExchange ex = new HttpExchange(ctx, this, request, path, snapshot, clientAddress(), secure, complete && !(request instanceof FullHttpRequest full && full.content().isReadable()));
@@ -222,8 +221,13 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void rejectUnparsable(Throwable cause) {
-        ErrorResponses.sendAndClose(ctx, statusOf(cause), detailOf(cause));
+    /**
+     * Answers a request no exchange can be made of, then closes. The connection is closing after that
+     * answer: nothing that follows (pipelined requests already queued, or still being decoded) gets another.
+     */
+    private void refuse(int status, String detail) {
+        refused = true;
+        ErrorResponses.sendAndClose(ctx, status, detail);
     }
 
     private static int statusOf(Throwable cause) {
