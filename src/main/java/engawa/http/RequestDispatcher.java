@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -131,6 +132,13 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(request);
             Throwable cause = request.decoderResult().cause();
             refuse(statusOf(cause), detailOf(cause));
+            return;
+        }
+        if (HttpMethod.CONNECT.equals(request.method())) {
+            // An edge, not a forward proxy: routed, CONNECT would reach an upstream, or open a raw pipe to a
+            // tunnel's local service past the edge's HTTP checks.
+            ReferenceCountUtil.release(request);
+            refuse(501, "CONNECT is not supported");
             return;
         }
         Snapshot snapshot = snapshots.get();

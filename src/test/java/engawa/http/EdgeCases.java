@@ -117,6 +117,8 @@ final class EdgeCases {
         c.add(new Case("gzip transfer coding", 501, POST + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"));
         c.add(new Case("gzip alone", 501, POST + "Transfer-Encoding: gzip\r\n\r\nhello"));
         c.add(new Case("chunked with parameters", 501, POST + "Transfer-Encoding: chunked;q=1\r\n\r\n0\r\n\r\n"));
+        c.add(new Case("CONNECT to a host", 501, "CONNECT a.test:443 HTTP/1.1\r\n" + H + "\r\n"));
+        c.add(new Case("CONNECT to a path", 501, "CONNECT /echo/ HTTP/1.1\r\n" + H + "\r\n"));
         c.add(new Case("HTTP/2.0 request line", 505, "GET / HTTP/2.0\r\n" + H + "\r\n"));
         c.add(new Case("HTTP/2 prior-knowledge preface", 505, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
         c.add(new Case("HTTP/1.2", 505, "GET / HTTP/1.2\r\n" + H + "\r\n"));
