@@ -4,6 +4,7 @@ import engawa.tunnel.HeaderMapping;
 import engawa.tunnel.LinkFlushes;
 import engawa.tunnel.RawRelay;
 import engawa.tunnel.StreamWindow;
+import engawa.tunnel.TunnelKind;
 import engawa.tunnel.TunnelProtocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -122,6 +123,12 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements LocalEx
         startNanos = System.nanoTime();
         method = HttpMethod.valueOf(String.valueOf(h.method()));
         target = h.path() == null ? "" : h.path().toString();
+        // A stream is a TCP connection (CONNECT) only on a TCP tunnel, and an HTTP request only on an HTTP
+        // one, whatever the edge sends.
+        if (HttpMethod.CONNECT.equals(method) != (cc.kind() == TunnelKind.TCP)) {
+            respond(400, (cc.kind() == TunnelKind.TCP ? "a TCP" : "an HTTP") + " tunnel does not serve " + method + " streams");
+            return;
+        }
         if (HttpMethod.CONNECT.equals(method)) {
             CharSequence from = h.get("x-forwarded-for");
             target = "from " + (from == null ? "?" : from);

@@ -112,7 +112,7 @@ public final class TunnelClient implements AutoCloseable {
             }
         }
         this.inspectorServer = server;
-        this.context = new ClientContext(pool, inspector, events::request);
+        this.context = new ClientContext(options.kind(), pool, inspector, events::request);
     }
 
     /** Starts connecting; returns at once. */
