@@ -158,9 +158,10 @@ class HttpEdgeFuzzTest {
             at += n;
             drain(ch, out);
         }
-        // Past the header timeout (10 s by default), then the idle timeout (75 s): nothing lives for ever.
-        for (int i = 0; i < 20 && ch.isActive(); i++) {
-            ch.advanceTimeBy(10, TimeUnit.SECONDS);
+        // Past the header timeout (10 s by default), then the idle timeout (75 s): nothing lives for ever. In
+        // steps of 100 ms, so that pipelined slow responses (a scheduled task per piece) all get to finish.
+        for (int i = 0; i < 3_000 && ch.isActive(); i++) {
+            ch.advanceTimeBy(100, TimeUnit.MILLISECONDS);
             ch.runPendingTasks();
             drain(ch, out);
         }
