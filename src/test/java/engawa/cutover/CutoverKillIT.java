@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import engawa.testing.AdminClient;
+import engawa.testing.EngawaProcess;
 import engawa.testing.TestServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -123,9 +124,7 @@ class CutoverKillIT {
         }
 
         static Cli start(Path plan, String action) throws IOException {
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    "engawa.cli.Main", "cutover", action, plan.toString()).redirectErrorStream(true);
+            ProcessBuilder pb = EngawaProcess.command("cutover", action, plan.toString()).redirectErrorStream(true);
             pb.environment().putAll(TwoInstances.ENV);
             return new Cli(pb.start());
         }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import engawa.testing.Curl;
 import engawa.testing.Dig;
+import engawa.testing.EngawaProcess;
 import engawa.testing.InProcessCli;
 import engawa.testing.TestServer;
 import java.io.IOException;
@@ -95,10 +96,7 @@ class QuickstartIT {
 
     /** Starts {@code engawa ARGS} as a process of its own, its output in {@code output}. */
     private void start(Path output, String tunnelToken, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "engawa.cli.Main"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile());
+        ProcessBuilder pb = EngawaProcess.command(args).redirectErrorStream(true).redirectOutput(output.toFile());
         if (tunnelToken != null) {
             pb.environment().put("ENGAWA_TUNNEL_TOKEN", tunnelToken);
         }

@@ -3,12 +3,12 @@ package engawa.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import engawa.testing.EngawaProcess;
 import engawa.testing.TestServer;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +19,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.Test;
  */
 class DrainIT {
     private static final int SIZE = 32 << 20;
-    private static final Pattern HTTP_PORT = Pattern.compile("serving revision \\d+ .* on \\{http=127\\.0\\.0\\.1:(\\d+)");
 
     @Test
     void sigtermLetsTheResponseInFlightFinishThenExitsZero() throws Exception {
@@ -50,12 +47,9 @@ class DrainIT {
                       - {path: /, static: {root: www}}
                 """);
         Path log = dir.resolve("server.log");
-        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "engawa.cli.Main", "serve", "--config", config.toString(), "--data", dir.resolve("data").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process server = EngawaProcess.start(log, "serve", "--config", config.toString(), "--data", dir.resolve("data").toString());
         try {
-            int port = await().atMost(Duration.ofSeconds(60)).until(() -> httpPort(log), p -> p > 0);
+            int port = await().atMost(Duration.ofSeconds(60)).until(() -> EngawaProcess.servedPort(log, "http"), p -> p > 0);
             try (Socket client = new Socket("127.0.0.1", port)) {
                 client.setSoTimeout(60_000);
                 client.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: a.test\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -92,15 +86,6 @@ class DrainIT {
     private static void deleteTree(Path dir) throws IOException {
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
-
-    private static int httpPort(Path log) {
-        try {
-            Matcher m = HTTP_PORT.matcher(Files.exists(log) ? Files.readString(log) : "");
-            return m.find() ? Integer.parseInt(m.group(1)) : 0;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -3,17 +3,14 @@ package engawa.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import engawa.testing.EngawaProcess;
 import engawa.testing.Http;
 import engawa.testing.TestServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +19,6 @@ import org.junit.jupiter.api.Test;
  * its error and the running revision keeps serving.
  */
 class ReloadSignalIT {
-    private static final Pattern HTTP_PORT = Pattern.compile("serving revision \\d+ .* on \\{http=127\\.0\\.0\\.1:(\\d+)");
 
     @Test
     void sighupServesTheEditedFileAndKeepsServingWhenItIsBroken() throws Exception {
@@ -33,12 +29,9 @@ class ReloadSignalIT {
         Files.writeString(dir.resolve("two/index.html"), "second\n");
         Path config = TestServer.write(dir, "engawa.yaml", site("one"));
         Path log = dir.resolve("server.log");
-        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "engawa.cli.Main", "serve", "--config", config.toString(), "--data", dir.resolve("data").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process server = EngawaProcess.start(log, "serve", "--config", config.toString(), "--data", dir.resolve("data").toString());
         try {
-            int port = await().atMost(Duration.ofSeconds(60)).until(() -> httpPort(log), p -> p > 0);
+            int port = await().atMost(Duration.ofSeconds(60)).until(() -> EngawaProcess.servedPort(log, "http"), p -> p > 0);
             assertThat(get(port)).isEqualTo("first\n");
 
             Files.writeString(config, site("two"));
@@ -81,14 +74,5 @@ class ReloadSignalIT {
     private static String get(int port) {
         HttpResponse<String> r = Http.get("http://127.0.0.1:" + port + "/", "a.test");
         return r.statusCode() == 200 ? r.body() : "status " + r.statusCode();
-    }
-
-    private static int httpPort(Path log) {
-        try {
-            Matcher m = HTTP_PORT.matcher(Files.exists(log) ? Files.readString(log) : "");
-            return m.find() ? Integer.parseInt(m.group(1)) : 0;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -3,13 +3,13 @@ package engawa.tunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import engawa.testing.EngawaProcess;
 import engawa.testing.Examples;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -41,11 +41,7 @@ class TunnelCommandIT {
         final ConcurrentLinkedQueue<String> err = new ConcurrentLinkedQueue<>();
 
         Cli(String... args) throws IOException {
-            List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                    "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                    "-cp", System.getProperty("java.class.path"), "engawa.cli.Main"));
-            cmd.addAll(List.of(args));
-            process = new ProcessBuilder(cmd).start();
+            process = EngawaProcess.command(args).start();
             pump(process.inputReader(StandardCharsets.UTF_8), out);
             pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), err);
         }

@@ -9,35 +9,15 @@ import engawa.snapshot.Services;
 import engawa.snapshot.SnapshotCompiler;
 import engawa.testing.Http;
 import engawa.testing.TestServer;
-import engawa.testing.TestUpstream;
+import engawa.testing.TwoUpstreams;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Upstream pools across revisions: kept while unchanged, replaced when changed, stopped when gone. */
-class UpstreamPoolsIT {
-    private TestUpstream a;
-    private TestUpstream b;
-    private TestServer t;
-
-    @BeforeEach
-    void start() {
-        a = TestUpstream.start("a");
-        b = TestUpstream.start("b");
-    }
-
-    @AfterEach
-    void stop() {
-        if (t != null) {
-            t.close();
-        }
-        a.close();
-        b.close();
-    }
+class UpstreamPoolsIT extends TwoUpstreams {
 
     private String config(String upstreamExtra, String site) {
         return """

@@ -4,35 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import engawa.testing.Http;
 import engawa.testing.TestServer;
-import engawa.testing.TestUpstream;
+import engawa.testing.TwoUpstreams;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** How requests spread over two real upstream servers, by balancer and weight. */
-class ProxyBalancingIT {
-    private TestUpstream a;
-    private TestUpstream b;
-    private TestServer t;
-
-    @BeforeEach
-    void upstreams() {
-        a = TestUpstream.start("a");
-        b = TestUpstream.start("b");
-    }
-
-    @AfterEach
-    void stop() {
-        if (t != null) {
-            t.close();
-        }
-        a.close();
-        b.close();
-    }
+class ProxyBalancingIT extends TwoUpstreams {
 
     private void serve(String balance, int weightA, int weightB) {
         t = TestServer.start("""

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import engawa.testing.Http;
 import engawa.testing.TestServer;
 import engawa.testing.TestUpstream;
+import engawa.testing.TwoUpstreams;
 import engawa.upstream.UpstreamStatus;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -15,30 +16,10 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Upstream servers that die, hang, fail checks and come back. */
-class ProxyFailoverIT {
-    private TestUpstream a;
-    private TestUpstream b;
-    private TestServer t;
-
-    @BeforeEach
-    void upstreams() {
-        a = TestUpstream.start("a");
-        b = TestUpstream.start("b");
-    }
-
-    @AfterEach
-    void stop() {
-        if (t != null) {
-            t.close();
-        }
-        a.close();
-        b.close();
-    }
+class ProxyFailoverIT extends TwoUpstreams {
 
     private void serve(String extra) {
         t = TestServer.start("""
