@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import engawa.config.ConfigDocument;
 import engawa.testing.Http;
 import engawa.testing.TestServer;
-import engawa.testing.TestUpstream;
+import engawa.testing.TwoUpstreams;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -15,28 +15,15 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Revisions that replace the upstream pool each time, applied while clients keep sending: nothing is lost. */
-class ProxyReloadIT {
-    private TestUpstream a;
-    private TestUpstream b;
-    private TestServer t;
+class ProxyReloadIT extends TwoUpstreams {
 
     @BeforeEach
     void start() {
-        a = TestUpstream.start("a");
-        b = TestUpstream.start("b");
         t = TestServer.start(config(0));
-    }
-
-    @AfterEach
-    void stop() {
-        t.close();
-        a.close();
-        b.close();
     }
 
     private String config(int revision) {
