@@ -31,16 +31,6 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
-# PSS in KiB of a process tree.
-pss_kib_tree() {
-  local total=0 pid kb
-  for pid in $(process_tree "$1"); do
-    kb=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
-    total=$(( total + ${kb:-0} ))
-  done
-  echo "$total"
-}
-
 # Waits (up to 20 min) until NAME A answers on $PORT while process $1 lives; prints nothing, fails if it died.
 wait_answer() {
   local pid=$1 name=$2 i

@@ -52,33 +52,29 @@ sys_ticks() {
   sed 's/.*) //' "/proc/$1/stat" | awk '{print $13}'
 }
 
-# System CPU ticks of a process tree.
-sys_ticks_tree() {
-  local total=0 pid
-  for pid in $(process_tree "$1"); do
-    total=$(( total + $(sys_ticks "$pid" 2>/dev/null || echo 0) ))
+# Resident and proportional set size in KiB of one process.
+rss_kib() {
+  awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
+}
+pss_kib() {
+  awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup"
+}
+
+# The sum of a per-process figure (one of the functions above) over a process and its descendants
+# (nginx master + workers, sshd and its per-connection children); a process gone meanwhile counts 0.
+sum_tree() { # function pid
+  local total=0 pid v
+  for pid in $(process_tree "$2"); do
+    v=$("$1" "$pid" 2>/dev/null || true)
+    total=$(( total + ${v:-0} ))
   done
   echo "$total"
 }
 
-# CPU ticks of a process tree (nginx master + workers, say): the process and its descendants.
-cpu_ticks_tree() {
-  local total=0 pid
-  for pid in $(process_tree "$1"); do
-    total=$(( total + $(cpu_ticks "$pid" 2>/dev/null || echo 0) ))
-  done
-  echo "$total"
-}
-
-# Resident memory in KiB of a process tree.
-rss_kib_tree() {
-  local total=0 pid kb
-  for pid in $(process_tree "$1"); do
-    kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
-    total=$(( total + ${kb:-0} ))
-  done
-  echo "$total"
-}
+cpu_ticks_tree() { sum_tree cpu_ticks "$1"; }
+sys_ticks_tree() { sum_tree sys_ticks "$1"; }
+rss_kib_tree() { sum_tree rss_kib "$1"; }
+pss_kib_tree() { sum_tree pss_kib "$1"; }
 
 # Waits until something accepts TCP connections on 127.0.0.1:$1 (up to 30 s).
 wait_port() {

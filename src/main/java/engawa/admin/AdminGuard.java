@@ -6,7 +6,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -62,7 +61,7 @@ final class AdminGuard {
         if (presented == null) {
             return unauthorized(request, "a bearer token is required (Authorization: Bearer TOKEN)", null);
         }
-        byte[] digest = sha256(presented);
+        byte[] digest = TokenConfig.digest(presented);
         String matched = null;
         for (TokenConfig t : tokens) {
             // Every digest is compared, whatever matched before, so timing says nothing about which.
@@ -145,13 +144,5 @@ final class AdminGuard {
             h = h.substring(0, colon);
         }
         return h.equalsIgnoreCase("localhost") || IPV4.matcher(h).matches();
-    }
-
-    static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

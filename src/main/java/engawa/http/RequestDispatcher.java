@@ -95,9 +95,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        // The decoder goes on with the rest of a read after a response closed the connection: what it
-        // still finds gets no answer (writing one to a closed channel only fails).
-        if (refused || !ctx.channel().isActive()) {
+        if (answersNothingMore()) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -230,6 +228,15 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     /**
+     * True once the connection is closed or closing after a refusal. The decoder goes on with the rest of a
+     * read after a response closed the connection, and requests may be queued: none gets an answer (writing
+     * one to a closed channel only fails).
+     */
+    private boolean answersNothingMore() {
+        return refused || !ctx.channel().isActive();
+    }
+
+    /**
      * Answers a request no exchange can be made of, then closes. The connection is closing after that
      * answer: nothing that follows (pipelined requests already queued, or still being decoded) gets another.
      */
@@ -331,7 +338,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         draining = false;
         Object msg;
         while (active == null && (msg = pending.poll()) != null) {
-            if (!ctx.channel().isActive() || refused) {
+            if (answersNothingMore()) {
                 ReferenceCountUtil.release(msg);
                 continue;
             }

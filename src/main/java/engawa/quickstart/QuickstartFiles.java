@@ -1,13 +1,11 @@
 package engawa.quickstart;
 
+import engawa.config.TokenConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -55,7 +53,7 @@ public final class QuickstartFiles {
                     .replace("DNS_PORT", String.valueOf(ports.dns()))
                     .replace("ADMIN_PORT", String.valueOf(ports.admin()))
                     .replace("TUNNEL_PORT", String.valueOf(ports.tunnel()))
-                    .replace("TOKEN_SHA256", sha256(token))
+                    .replace("TOKEN_SHA256", HexFormat.of().formatHex(TokenConfig.digest(token)))
                     .replace("      SERVERS\n", servers.toString()));
             return config;
         } catch (IOException e) {
@@ -81,14 +79,6 @@ public final class QuickstartFiles {
         }
         Files.writeString(file, token + "\n");
         return token;
-    }
-
-    private static String sha256(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static final String CONFIG = """

@@ -6,7 +6,6 @@ import engawa.net.Transport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -331,7 +330,7 @@ public final class TunnelRegistry implements AutoCloseable {
         if (config == null || secret == null) {
             return null;
         }
-        byte[] digest = TunnelAccess.sha256(secret.getBytes(StandardCharsets.UTF_8));
+        byte[] digest = TokenConfig.digest(secret);
         TokenConfig found = null;
         for (TokenConfig t : config.tokens()) {
             // Compare with every token, in constant time, so timing says nothing about which one matched.

@@ -39,8 +39,8 @@ class AdminGuardTest {
     @Test
     void withTokensAnyPeerWithTheTokenIsLetIn() {
         AdminGuard guard = new AdminGuard(() -> new AdminConfig(List.of(
-                new TokenConfig("a", AdminGuard.sha256("first"), List.of()),
-                new TokenConfig("b", AdminGuard.sha256("second"), List.of()))));
+                new TokenConfig("a", TokenConfig.digest("first"), List.of()),
+                new TokenConfig("b", TokenConfig.digest("second"), List.of()))));
         assertThat(guard.check(call("192.0.2.7", "edge.example", "Bearer second")).principal()).isEqualTo("token b");
         assertThat(guard.check(call("192.0.2.7", "edge.example", "Bearer third")).rejection().status()).isEqualTo(401);
     }
